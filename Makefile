@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sacc top level.
+#   make                 build sacc.ko (against KDIR) and mdevctl-lite
+#   make test            every test layer; ends with "N passed, N failed, N skipped"
+#   make test-host       userspace tests on this machine (ASan/UBSan)
+#   make test-harness    self-tests of the VM harness (it must catch failures)
+#   make test-kunit      the module's KUnit suites in the debug kernel
+#   make test-vm         the VM suites on the debug and distro kernels;
+#                        SUITE=lifecycle selects suites, KERNELS=distro the kernels
+#   make check           checkpatch --strict, sparse (C=2) and W=1 on the module
+#   make clean
+# KDIR defaults to the running kernel's build tree, or, when it has none, to Debian's
+# prebuilt 6.12 kernel that tests/vm/kernel-distro.sh unpacks into the cache.
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell tests/vm/kernel-distro.sh))
+
+all: deps module tool
+
+deps:
+	@tests/vm/deps.sh
+
+module: deps
+	$(MAKE) -C kernel KDIR=$(KDIR)
+
+tool: deps
+	$(MAKE) -C mdevctl-lite
+
+test:
+	@tests/run-all.sh
+
+test-host:
+	@tests/run-all.sh host
+
+test-harness:
+	@tests/run-all.sh harness
+
+test-kunit:
+	@KERNELS=debug tests/run-all.sh kunit
+
+test-vm:
+	@tests/run-all.sh vm
+
+# Host tests proper, run by tests/run-all.sh (which adds up the totals).
+host-tests:
+	@tests/host/run.sh
+
+check: deps
+	@tests/check.sh
+
+clean:
+	-$(MAKE) -C kernel KDIR=$(KDIR) clean
+	$(MAKE) -C mdevctl-lite clean
+	rm -rf build
+
+.PHONY: all deps module tool test test-host test-harness test-kunit test-vm host-tests check clean

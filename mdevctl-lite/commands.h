@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The command table: one entry, and one cmd_*.c file, per command. */
+#ifndef MDEVCTL_LITE_COMMANDS_H
+#define MDEVCTL_LITE_COMMANDS_H
+
+/* Exit codes, documented in mdevctl-lite.8. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,	/* the command could not do what was asked */
+	EXIT_USAGE = 2,		/* bad command line */
+};
+
+/**
+ * struct command - one sub-command
+ * @name: what the user types
+ * @summary: one line for the overview in --help
+ * @run: runs it with argv[0] == @name; returns an exit code
+ */
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+extern const char *progname;
+
+void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int bad_option(char **argv, int c);
+
+int cmd_types(int argc, char **argv);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One filesystem root for every path the tool touches. */
+#ifndef MDEVCTL_LITE_ENV_H
+#define MDEVCTL_LITE_ENV_H
+
+#include <stddef.h>
+
+/* Where the mdev parents are, relative to the root. */
+#define ENV_PARENT_BASE "/sys/class/mdev_bus"
+
+/*
+ * env_path() - build ROOT + FORMAT... into BUF, where ROOT is $MDEVCTL_ENV_ROOT
+ * (empty when unset: the real /). Returns 0, or -1 if it does not fit.
+ */
+int env_path(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdevctl-lite: manage mediated devices, with mdevctl's commands, options and
+ * on-disk definitions. main() only finds the command; each lives in cmd_<name>.c.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+#define MDEVCTL_LITE_VERSION "0.1"
+
+const char *progname = "mdevctl-lite";
+
+static const struct command commands[] = {
+	{ "types", "list the mdev types of each parent device", cmd_types },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int bad_option(char **argv, int c)
+{
+	if (c == ':')
+		errorf("%s: option '%s' needs a value (see '%s %s --help')", argv[0],
+		       argv[optind - 1], progname, argv[0]);
+	else
+		errorf("%s: unknown option '%s' (see '%s %s --help')", argv[0],
+		       argv[optind - 1], progname, argv[0]);
+	return EXIT_USAGE;
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: %s COMMAND [OPTIONS]\n\nCommands:\n", progname);
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\nOptions:\n"
+		"  -h, --help     show this help (COMMAND --help: help on a command)\n"
+		"  -V, --version  show the version\n"
+		"\nEnvironment: MDEVCTL_ENV_ROOT moves every path under another root.\n"
+		"Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("%s %s\n", progname, MDEVCTL_LITE_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+
+	errorf("unknown command '%s' (see '%s --help')", argv[1], progname);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-all.sh [LAYER...]: run test layers and print one total at the end:
+#   "N passed, N failed, N skipped". Exit status 1 if anything failed.
+# Layers: host, harness, kunit, vm. Default: all of them.
+#   host     userspace tests on this machine (mdevctl-lite over fake sysfs, ASan/UBSan)
+#   harness  self-tests of the VM harness: a failing test, a kernel WARN, a hung
+#            guest and a failing KUnit case must each fail a run
+#   kunit    the module's KUnit suites in the debug kernel
+#   vm       the VM suites ($SUITE, default all) on the kernels in $KERNELS
+#            (default "debug distro")
+# KUnit and the VM suites share one boot of the debug kernel when both are asked for.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/vm/common.sh"
+. "$here/vm/tap.sh"
+
+layers=("$@")
+[ ${#layers[@]} -gt 0 ] || layers=(host harness kunit vm)
+has() { printf '%s\n' "${layers[@]}" | grep -qx "$1"; }
+
+SACC_TOTALS="$(mktemp)"
+export SACC_TOTALS
+trap 'rm -f "$SACC_TOTALS"' EXIT
+
+"$here/vm/deps.sh" || die "could not install the dependencies"
+
+vm_suites="${SUITE:-lifecycle}"
+kernels="${KERNELS:-debug distro}"
+
+if has host; then
+	echo "== host tests"
+	make -s -C "$here/.." -f "$here/../Makefile" host-tests || tap_add_totals 0 1 0
+fi
+if has harness; then
+	echo "== harness self-tests"
+	"$here/selftest/run.sh" || true
+fi
+for k in $kernels; do
+	suites=()
+	[ "$k" = debug ] && has kunit && suites+=(kunit)
+	has vm && suites+=($vm_suites)
+	[ ${#suites[@]} -gt 0 ] || continue
+	echo "== VM: $k kernel"
+	"$here/vm/run.sh" --kernel "$k" "${suites[@]}" || true
+done
+
+read -r p f s < <(awk '{p += $1; f += $2; s += $3} END {printf "%d %d %d\n", p, f, s}' "$SACC_TOTALS")
+echo "$p passed, $f failed, $s skipped"
+[ "$f" -eq 0 ] && [ $((p + f + s)) -gt 0 ]

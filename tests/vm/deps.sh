@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every Debian package the build and the tests need, and nothing else.
+# Idempotent: when everything is present it only runs dpkg-query and returns.
+# Works as root with no stdin (CI); as a normal user it uses sudo if available.
+set -euo pipefail
+
+PACKAGES=(
+	# building the module and the debug kernel
+	make gcc-12 gcc bc flex bison libelf-dev libssl-dev dwarves kmod xz-utils cpio
+	sparse linux-source-6.12 rsync python3 perl
+	# the userspace tool and the tests
+	uuid-dev libjson-c-dev pkg-config libasan8 libubsan1
+	# running the guests
+	qemu-system-x86 busybox-static
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	if ! dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq </dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+echo "deps: done"

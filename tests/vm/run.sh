@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [--kernel debug|distro] [--timeout SEC] SUITE...
+#
+# Boots the chosen test kernel in QEMU (TCG; KVM only when the CPU really has
+# vmx/svm), always under `timeout`, with the host root shared read-only over 9p;
+# runs the suites inside (see guest.sh) and checks the outcome. The run FAILS on a
+# failed test, missing results, a timeout, or a kernel report in the serial log
+# (WARN, BUG, oops, panic, KASAN, UBSAN, lockdep, hung task, kmemleak).
+#
+# Prints one line per suite and ends with "N passed, N failed, N skipped". Exit
+# status 0 only when nothing failed. The run directory (serial log, TAP files, dmesg)
+# is kept under build/runs/; its path is printed when the run fails.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+. "$here/common.sh"
+. "$here/tap.sh"
+
+kind=debug
+timeout_s=""
+suites=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kind="$2"; shift 2 ;;
+	--timeout) timeout_s="$2"; shift 2 ;;
+	-h|--help) sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) die "run.sh: unknown option $1" ;;
+	*) suites+=("$1"); shift ;;
+	esac
+done
+[ ${#suites[@]} -gt 0 ] || die "run.sh: no suite given"
+case "$kind" in
+debug|distro) ;;
+*) die "run.sh: --kernel must be debug or distro, not '$kind'" ;;
+esac
+# TCG is slow, and the debug kernel (KASAN, lockdep) slower still.
+[ -n "$timeout_s" ] || { [ "$kind" = debug ] && timeout_s=900 || timeout_s=420; }
+
+kdir="$("$here/kernel-$kind.sh")"
+release="$(cat "$kdir/release")"
+build="$repo/build/$kind"
+
+# The module, built for this kernel in its own directory.
+log "[$kind] building sacc.ko for $release"
+mkdir -p "$build/kernel"
+cp -a "$repo/kernel/." "$build/kernel/"
+make -s -C "$kdir/build" M="$build/kernel" modules >"$build/module-build.log" 2>&1 ||
+	{ cat "$build/module-build.log" >&2; die "[$kind] sacc.ko does not build against $release"; }
+
+selftest_dir=""
+if printf '%s\n' "${suites[@]}" | grep -q '^selftest-'; then
+	selftest_dir="$build/selftest-kmod"
+	mkdir -p "$selftest_dir"
+	cp -a "$repo/tests/selftest/kmod/." "$selftest_dir/"
+	make -s -C "$kdir/build" M="$selftest_dir" modules >"$build/selftest-build.log" 2>&1 ||
+		{ cat "$build/selftest-build.log" >&2; die "[$kind] harness self-test modules do not build"; }
+fi
+
+make -s -C "$repo/tests" vm-suites >&2 || die "[$kind] the VM suites do not build"
+initrd="$("$here/initramfs.sh" "$kdir")"
+
+run="$repo/build/runs/$kind-$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$run/results"
+extra=""
+[ -e "$kdir/build/.config" ] && grep -q '^CONFIG_IOMMUFD=m' "$kdir/build/.config" && extra="iommufd"
+cat >"$run/job.env" <<JOB
+SACC_REPO='$repo'
+SACC_RUN='$run'
+SACC_KERNEL='$kind'
+SACC_MODDIR='$kdir/modules/lib/modules'
+SACC_MODULE_DIR='$build/kernel'
+SACC_SELFTEST_DIR='$selftest_dir'
+SACC_SUITE_BIN='$repo/build/tests'
+SACC_SUITES='${suites[*]}'
+SACC_SUITE_TIMEOUT='$((timeout_s - 120))'
+SACC_EXTRA_MODULES='$extra'
+export SACC_REPO SACC_RUN SACC_KERNEL SACC_MODDIR SACC_MODULE_DIR SACC_SELFTEST_DIR
+export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES
+JOB
+
+accel=tcg
+if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then accel=kvm; fi
+log "[$kind] booting $release ($accel) for: ${suites[*]} (limit ${timeout_s}s)"
+start=$SECONDS
+set +e
+timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
+	-accel "$accel" -m 2048 -smp 2 \
+	-display none -monitor none -no-reboot \
+	-serial "file:$run/serial.log" \
+	-kernel "$kdir/bzImage" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 sacc_run=$run" \
+	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
+	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
+	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap" \
+	-device "virtio-9p-pci,fsdev=results,mount_tag=results" \
+	</dev/null >"$run/qemu.log" 2>&1
+qemu_rc=$?
+set -e
+elapsed=$((SECONDS - start))
+
+pass=0 fail=0 skip=0
+report() { # report LABEL P F S [DETAILS-FILE]
+	pass=$((pass + $2)) fail=$((fail + $3)) skip=$((skip + $4))
+	if [ "$3" -gt 0 ]; then
+		printf '  FAIL %-40s %d passed, %d failed, %d skipped\n' "$1" "$2" "$3" "$4"
+		[ -n "${5:-}" ] && sed 's/^/         /' "$5"
+	else
+		printf '  ok   %-40s %d passed, %d failed, %d skipped\n' "$1" "$2" "$3" "$4"
+	fi
+	return 0
+}
+
+echo "[$kind] $release: VM ran ${elapsed}s"
+# 1. Did the guest finish?
+if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
+	echo "timed out after ${timeout_s}s: the guest hung or was too slow" >"$run/vm.err"
+	report "vm: guest finished in time" 0 1 0 "$run/vm.err"
+elif [ ! -f "$run/results/done" ]; then
+	{ echo "missing results: the guest stopped before finishing (qemu exit $qemu_rc)"
+	  tail -n 15 "$run/serial.log"; } >"$run/vm.err" 2>/dev/null
+	report "vm: guest finished" 0 1 0 "$run/vm.err"
+else
+	report "vm: guest finished" 1 0 0
+fi
+
+# 2. Per-suite results.
+for s in "${suites[@]}" guest; do
+	f="$run/results/$s.tap"
+	if [ ! -f "$f" ]; then
+		echo "no results" >"$run/$s.err"
+		report "$s" 0 1 0 "$run/$s.err"
+		continue
+	fi
+	read -r p fl sk < <(tap_count "$f")
+	tap_failures "$f" >"$run/$s.err"
+	status="$(cat "$run/results/$s.status" 2>/dev/null || echo 0)"
+	if [ "$status" != 0 ] && [ "$fl" -eq 0 ]; then
+		# A program that fails without saying which test failed is still a failure.
+		echo "exited with status $status (124: killed by the suite time limit)" >>"$run/$s.err"
+		fl=1
+	fi
+	if [ $((p + fl + sk)) -eq 0 ]; then
+		echo "reported no test at all" >>"$run/$s.err"
+		fl=1
+	fi
+	[ -s "$run/results/$s.log" ] && [ "$fl" -gt 0 ] && tail -n 20 "$run/results/$s.log" >>"$run/$s.err"
+	report "$s" "$p" "$fl" "$sk" "$run/$s.err"
+done
+
+# 3. Kernel reports anywhere in the serial log.
+pattern='WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|kmemleak: .*new suspected|Call Trace:|cut here'
+if grep -aEn "$pattern" "$run/serial.log" >"$run/kernel-reports.txt" 2>/dev/null; then
+	{ echo "kernel reports in the serial log:"; head -n 20 "$run/kernel-reports.txt"; } >"$run/kernel.err"
+	report "kernel log: no WARN/BUG/KASAN/lockdep report" 0 1 0 "$run/kernel.err"
+else
+	report "kernel log: no WARN/BUG/KASAN/lockdep report" 1 0 0
+fi
+
+tap_add_totals "$pass" "$fail" "$skip"
+if [ "$fail" -gt 0 ]; then
+	echo "[$kind] FAILED; serial log: $run/serial.log"
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
