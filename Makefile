@@ -42,10 +42,6 @@ test-kunit:
 test-vm:
 	@tests/run-all.sh vm
 
-# Host tests proper, run by tests/run-all.sh (which adds up the totals).
-host-tests:
-	@tests/host/run.sh
-
 check: deps
 	@tests/check.sh
 
@@ -54,4 +50,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module tool test test-host test-harness test-kunit test-vm host-tests check clean
+.PHONY: all deps module tool test test-host test-harness test-kunit test-vm check clean

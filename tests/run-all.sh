@@ -24,26 +24,35 @@ SACC_TOTALS="$(mktemp)"
 export SACC_TOTALS
 trap 'rm -f "$SACC_TOTALS"' EXIT
 
+# layer LABEL CMD...: run one layer. A layer that fails without adding its totals
+# (it died before counting) still counts as one failure.
+layer() {
+	local label="$1" before after
+	shift
+	echo "== $label"
+	before="$(wc -l <"$SACC_TOTALS")"
+	"$@"
+	local rc=$?
+	after="$(wc -l <"$SACC_TOTALS")"
+	if [ "$rc" -ne 0 ] && [ "$after" -eq "$before" ]; then
+		echo "$label: FAILED before reporting any result (exit $rc)"
+		tap_add_totals 0 1 0
+	fi
+}
+
 "$here/vm/deps.sh" || die "could not install the dependencies"
 
 vm_suites="${SUITE:-lifecycle}"
 kernels="${KERNELS:-debug distro}"
 
-if has host; then
-	echo "== host tests"
-	make -s -C "$here/.." -f "$here/../Makefile" host-tests || tap_add_totals 0 1 0
-fi
-if has harness; then
-	echo "== harness self-tests"
-	"$here/selftest/run.sh" || true
-fi
+has host && layer "host tests" "$here/host/run.sh"
+has harness && layer "harness self-tests" "$here/selftest/run.sh"
 for k in $kernels; do
 	suites=()
 	[ "$k" = debug ] && has kunit && suites+=(kunit)
 	has vm && suites+=($vm_suites)
 	[ ${#suites[@]} -gt 0 ] || continue
-	echo "== VM: $k kernel"
-	"$here/vm/run.sh" --kernel "$k" "${suites[@]}" || true
+	layer "VM: $k kernel" "$here/vm/run.sh" --kernel "$k" "${suites[@]}"
 done
 
 read -r p f s < <(awk '{p += $1; f += $2; s += $3} END {printf "%d %d %d\n", p, f, s}' "$SACC_TOTALS")

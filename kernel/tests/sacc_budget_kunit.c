@@ -128,6 +128,7 @@ static struct kunit_suite sacc_budget_suite = {
 	.name = "sacc_budget",
 	.test_cases = sacc_budget_cases,
 };
+
 kunit_test_suite(sacc_budget_suite);
 
 MODULE_LICENSE("GPL");

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the kernel code's static checks. Fails on any finding.
+#   - scripts/checkpatch.pl --no-tree --strict -f on every kernel source file
+#   - sparse (C=2) and W=1 builds of the module against the distro kernel
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+. "$here/vm/common.sh"
+
+ksrc="$("$here/vm/kernel-source.sh")" || exit 1
+kdir="$("$here/vm/kernel-distro.sh")" || exit 1
+status=0
+
+mapfile -t files < <(cd "$repo" && git ls-files --cached --others --exclude-standard 'kernel/*.[ch]' 'tests/selftest/kmod/*.[ch]')
+echo "== checkpatch --strict (${#files[@]} files)"
+if ! (cd "$repo" && "$ksrc/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		--ignore FILE_PATH_CHANGES -f "${files[@]}"); then
+	echo "checkpatch: FAILED"
+	status=1
+fi
+
+for dir in kernel tests/selftest/kmod; do
+	echo "== sparse (C=2) and W=1: $dir"
+	out="$repo/build/check/$dir"
+	rm -rf "$out" && mkdir -p "$out"
+	cp -a "$repo/$dir/." "$out/"
+	log="$out/build.log"
+	make -C "$kdir/build" M="$out" C=2 W=1 modules >"$log" 2>&1 || status=1
+	# Every compiler or sparse diagnostic is a finding.
+	if grep -E 'warning:|error:' "$log"; then
+		echo "sparse/W=1: findings in $dir (full log: $log)"
+		status=1
+	fi
+done
+
+[ "$status" -eq 0 ] && echo "check: clean"
+exit "$status"
