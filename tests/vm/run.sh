@@ -95,7 +95,7 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-display none -monitor none -no-reboot \
 	-serial "file:$run/serial.log" \
 	-kernel "$kdir/bzImage" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 sacc_run=$run" \
+	-append "console=ttyS0 panic=-1 acpi=noirq sacc_run=$run" \
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
 	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap" \
