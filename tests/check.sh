@@ -3,14 +3,18 @@
 #
 # make check: the kernel code's static checks. Fails on any finding.
 #   - scripts/checkpatch.pl --no-tree --strict -f on every kernel source file
-#   - sparse (C=2) and W=1 builds of the module against the distro kernel
+#   - scripts/kernel-doc -Wall: every kernel-doc comment complete
+#   - sparse (C=2) and W=1 builds of the module against the distro kernel, and
+#     against the debug kernel, the only one with KUnit (so the KUnit suites are
+#     checked too; prepares that kernel if it is not cached yet)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 . "$here/vm/common.sh"
 
 ksrc="$("$here/vm/kernel-source.sh")" || exit 1
-kdir="$("$here/vm/kernel-distro.sh")" || exit 1
+kdistro="$("$here/vm/kernel-distro.sh")" || exit 1
+kdebug="$("$here/vm/kernel-debug.sh")" || exit 1
 status=0
 
 mapfile -t files < <(cd "$repo" && git ls-files --cached --others --exclude-standard 'kernel/*.[ch]' 'tests/selftest/kmod/*.[ch]')
@@ -21,9 +25,18 @@ if ! (cd "$repo" && "$ksrc/scripts/checkpatch.pl" --no-tree --strict --quiet \
 	status=1
 fi
 
+echo "== kernel-doc -Wall"
+if (cd "$repo" && "$ksrc/scripts/kernel-doc" -none -Wall "${files[@]}" 2>&1) | grep .; then
+	echo "kernel-doc: FAILED"
+	status=1
+fi
+
+for kind in distro debug; do
 for dir in kernel tests/selftest/kmod; do
-	echo "== sparse (C=2) and W=1: $dir"
-	out="$repo/build/check/$dir"
+	kdir="$kdistro"
+	[ "$kind" = debug ] && kdir="$kdebug"
+	echo "== sparse (C=2) and W=1: $dir against the $kind kernel"
+	out="$repo/build/check/$kind/$dir"
 	rm -rf "$out" && mkdir -p "$out"
 	cp -a "$repo/$dir/." "$out/"
 	log="$out/build.log"
@@ -33,6 +46,7 @@ for dir in kernel tests/selftest/kmod; do
 		echo "sparse/W=1: findings in $dir (full log: $log)"
 		status=1
 	fi
+done
 done
 
 [ "$status" -eq 0 ] && echo "check: clean"

@@ -40,10 +40,33 @@ layer() {
 	fi
 }
 
-"$here/vm/deps.sh" || die "could not install the dependencies"
+if ! "$here/vm/deps.sh"; then
+	echo "deps: FAILED to install the dependencies"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
 
 vm_suites="${SUITE:-lifecycle}"
 kernels="${KERNELS:-debug distro}"
+
+# Prepare the kernels first, in the open: a cold debug kernel build takes minutes and
+# should not happen silently inside a layer.
+if has harness || has kunit || has vm; then
+	echo "== kernels"
+	kdebug="" kdistro="" kernels_failed=0
+	if has harness || has kunit || [[ " $kernels " == *" debug "* ]]; then
+		kdebug="$("$here/vm/kernel-debug.sh")" && echo "debug:  $kdebug" || kernels_failed=1
+	fi
+	if has harness || [[ " $kernels " == *" distro "* ]]; then
+		kdistro="$("$here/vm/kernel-distro.sh")" && echo "distro: $kdistro" || kernels_failed=1
+	fi
+fi
+
+if [ "${kernels_failed:-0}" = 1 ]; then
+	echo "kernels: FAILED to prepare a test kernel; only the host tests run"
+	tap_add_totals 0 1 0
+	layers=(host)
+fi
 
 has host && layer "host tests" "$here/host/run.sh"
 has harness && layer "harness self-tests" "$here/selftest/run.sh"

@@ -49,6 +49,10 @@ for cmdfile in "$here"/golden/*.cmd; do
 	fi
 done
 
+if [ "$n" -eq 0 ]; then
+	echo "not ok 1 - no golden case found in $here/golden"
+	fail=1
+fi
 tap_add_totals "$pass" "$fail" 0
 echo "host: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
