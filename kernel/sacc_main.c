@@ -2,24 +2,62 @@
 /*
  * sacc - a VFIO mediated-device driver for a sample accelerator.
  *
- * Module entry: registers the instance driver, then @nr_parents accelerators with
- * @queues queues each. Unloading removes every instance first; an instance a VFIO
- * user holds open is asked to be released and unloading waits for it.
+ * Module entry: checks the parameters, registers the instance driver, then
+ * @nr_parents accelerators, each with @queues queues, @memory_mb MiB of device
+ * memory and @engines engines. Unloading removes every instance first; while a
+ * VFIO user holds an instance open the module is in use and cannot be unloaded.
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
 #include "sacc.h"
 
-static unsigned int nr_parents = 1;
+static unsigned int nr_parents = 2;
 module_param(nr_parents, uint, 0444);
-MODULE_PARM_DESC(nr_parents, "Number of accelerators (parents) to model, 1-8 (default 1)");
+MODULE_PARM_DESC(nr_parents, "Number of accelerators (parents) to model, 1-8 (default 2)");
 
 static unsigned int queues = 8;
 module_param(queues, uint, 0444);
-MODULE_PARM_DESC(queues, "Queues per accelerator, the capacity types slice, 1-1024 (default 8)");
+MODULE_PARM_DESC(queues, "Queues per accelerator, 1-1024 (default 8)");
+
+static unsigned int memory_mb = 64;
+module_param(memory_mb, uint, 0444);
+MODULE_PARM_DESC(memory_mb,
+		 "Device memory per accelerator in MiB, 1-4096, at least 1 MiB per queue (default 64)");
+
+static unsigned int engines = 2;
+module_param(engines, uint, 0444);
+MODULE_PARM_DESC(engines, "Engines per accelerator, shared by its instances, 1-16 (default 2)");
 
 static struct sacc_parent *sacc_parents[SACC_MAX_PARENTS];
+
+/* Refuse a configuration the device model cannot represent, naming the parameter. */
+static int sacc_check_params(const struct sacc_parent_config *cfg)
+{
+	if (nr_parents < 1 || nr_parents > SACC_MAX_PARENTS) {
+		pr_err("sacc: nr_parents=%u is out of range 1-%d\n", nr_parents,
+		       SACC_MAX_PARENTS);
+		return -EINVAL;
+	}
+	if (cfg->queues < 1 || cfg->queues > 1024) {
+		pr_err("sacc: queues=%u is out of range 1-1024\n", cfg->queues);
+		return -EINVAL;
+	}
+	if (cfg->memory_mb < 1 || cfg->memory_mb > 4096) {
+		pr_err("sacc: memory_mb=%u is out of range 1-4096\n", cfg->memory_mb);
+		return -EINVAL;
+	}
+	if (!sacc_memory_per_queue(cfg)) {
+		pr_err("sacc: memory_mb=%u gives less than 1 MiB to each of the %u queues\n",
+		       cfg->memory_mb, cfg->queues);
+		return -EINVAL;
+	}
+	if (cfg->engines < 1 || cfg->engines > 16) {
+		pr_err("sacc: engines=%u is out of range 1-16\n", cfg->engines);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static void sacc_destroy_parents(void)
 {
@@ -34,18 +72,17 @@ static void sacc_destroy_parents(void)
 
 static int __init sacc_init(void)
 {
+	const struct sacc_parent_config cfg = {
+		.queues = queues,
+		.memory_mb = memory_mb,
+		.engines = engines,
+	};
 	unsigned int i;
 	int ret;
 
-	if (nr_parents < 1 || nr_parents > SACC_MAX_PARENTS) {
-		pr_err("sacc: nr_parents=%u is out of range 1-%d\n",
-		       nr_parents, SACC_MAX_PARENTS);
-		return -EINVAL;
-	}
-	if (queues < 1 || queues > 1024) {
-		pr_err("sacc: queues=%u is out of range 1-1024\n", queues);
-		return -EINVAL;
-	}
+	ret = sacc_check_params(&cfg);
+	if (ret)
+		return ret;
 
 	ret = mdev_register_driver(&sacc_mdev_driver);
 	if (ret)
@@ -55,7 +92,7 @@ static int __init sacc_init(void)
 		goto unregister_driver;
 
 	for (i = 0; i < nr_parents; i++) {
-		struct sacc_parent *parent = sacc_parent_create(i, queues);
+		struct sacc_parent *parent = sacc_parent_create(i, &cfg);
 
 		if (IS_ERR(parent)) {
 			ret = PTR_ERR(parent);

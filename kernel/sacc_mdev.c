@@ -2,11 +2,19 @@
 /*
  * sacc - instance lifecycle: the mdev driver and the VFIO device operations.
  *
- * probe/remove follow the mdev core's create/remove; init/release bracket the
- * instance's hold on its parent's capacity: the queues are taken in init, so a
- * create beyond the budget fails before anything is registered, and given back in
- * release, after the last VFIO user is gone.
+ * probe/remove follow the mdev core's create/remove. init/release bracket the
+ * instance's hold on its parent's capacity: the type's queues and memory are taken
+ * in init, so a create beyond the budget fails before anything is registered, and
+ * given back in release, after the last VFIO user is gone. Region accesses are
+ * dispatched here to the configuration space (sacc_cfg.c), the register window
+ * (sacc_regs.c) and the device memory (sacc_devmem.c).
+ *
+ * Module unload: a VFIO user that has an instance open holds a reference on this
+ * module, so unloading fails ("in use"; delete_module() returns EWOULDBLOCK) until
+ * it closes the device; instances that are not open are removed by the unload.
  */
+#include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
@@ -20,13 +28,22 @@ static struct sacc_mdev *to_sacc_mdev(struct vfio_device *vdev)
 static int sacc_mdev_init_dev(struct vfio_device *vdev)
 {
 	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
+	const struct sacc_type *type;
 	int ret;
 
-	smdev->type = sacc_instance_type(to_mdev_device(vdev->dev), &smdev->parent);
-	ret = sacc_budget_take(&smdev->parent->queues, smdev->type->queues);
+	type = sacc_instance_type(to_mdev_device(vdev->dev), &smdev->parent);
+	smdev->type = type;
+	ret = sacc_type_take(smdev->parent, type);
 	if (ret)
 		return ret;
-	sacc_cfg_init(smdev->config);
+
+	smdev->devmem_size = (u64)type->memory_mb << 20;
+	spin_lock_init(&smdev->lock);
+	smdev->weight = type->weight;
+	sacc_cfg_init(&smdev->cfg, smdev->devmem_size);
+	/* No operation runs yet: CAPS reports none until the engine lands. */
+	sacc_regs_init(&smdev->regs, type->queues, type->memory_mb, 0);
+	sacc_irq_init(&smdev->irq);
 	return 0;
 }
 
@@ -34,20 +51,137 @@ static void sacc_mdev_release_dev(struct vfio_device *vdev)
 {
 	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
 
-	sacc_budget_give(&smdev->parent->queues, smdev->type->queues);
+	sacc_type_give(smdev->parent, smdev->type);
 }
 
-static ssize_t sacc_mdev_read(struct vfio_device *vdev, char __user *buf,
-			      size_t count, loff_t *ppos)
+/*
+ * Reset the function: registers, pending interrupts and device memory, and with
+ * @config also the configuration space (what VFIO_DEVICE_RESET and a new open do).
+ */
+static void sacc_mdev_reset(struct sacc_mdev *smdev, bool config)
+{
+	spin_lock(&smdev->lock);
+	sacc_regs_reset(&smdev->regs);
+	if (config)
+		sacc_cfg_init(&smdev->cfg, smdev->devmem_size);
+	sacc_irq_update(smdev);
+	spin_unlock(&smdev->lock);
+	sacc_devmem_clear(smdev);
+}
+
+/*
+ * Device memory exists while a user has the device open: an idle instance costs the
+ * host nothing, and a new user starts from fresh, zeroed memory.
+ */
+static int sacc_mdev_open_device(struct vfio_device *vdev)
 {
 	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
-	u64 pos = *ppos;
+	int ret;
+
+	ret = sacc_devmem_alloc(smdev);
+	if (ret)
+		return ret;
+	spin_lock(&smdev->lock);
+	sacc_regs_reset(&smdev->regs);
+	sacc_cfg_init(&smdev->cfg, smdev->devmem_size);
+	spin_unlock(&smdev->lock);
+	return 0;
+}
+
+static void sacc_mdev_close_device(struct vfio_device *vdev)
+{
+	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
+
+	sacc_irq_release(smdev);
+	sacc_devmem_free(smdev);
+}
+
+/*
+ * Configuration space. Writes are 1, 2 or 4 bytes, naturally aligned. Reads may be
+ * of any length inside the 256 bytes: QEMU reads the whole space in one go.
+ */
+static ssize_t sacc_mdev_cfg_rw(struct sacc_mdev *smdev, char __user *buf,
+				size_t count, u64 off, bool write)
+{
+	u8 copy[PCI_CFG_SPACE_SIZE];
+	__le32 le = 0;
+	int ret;
+
+	if (!write) {
+		if (count > sizeof(copy))
+			return -EINVAL;
+		spin_lock(&smdev->lock);
+		ret = sacc_cfg_read(&smdev->cfg, off, count, copy);
+		spin_unlock(&smdev->lock);
+		if (ret)
+			return ret;
+		return copy_to_user(buf, copy, count) ? -EFAULT : count;
+	}
+
+	if (count != 1 && count != 2 && count != 4)
+		return -EINVAL;
+	if (copy_from_user(&le, buf, count))
+		return -EFAULT;
+	spin_lock(&smdev->lock);
+	ret = sacc_cfg_write(&smdev->cfg, off, count, le32_to_cpu(le));
+	if (!ret)	/* the command register may have changed INTx disable */
+		sacc_irq_update(smdev);
+	spin_unlock(&smdev->lock);
+	return ret ? ret : count;
+}
+
+static ssize_t sacc_mdev_regs_rw(struct sacc_mdev *smdev, char __user *buf,
+				 size_t count, u64 off, bool write)
+{
+	const struct sacc_reg_desc *reg;
+	unsigned int queue = 0, fx = 0;
+	__le32 le;
+	u32 val = 0;
+
+	/* Registers take naturally aligned 32-bit accesses, nothing else. */
+	if (count != 4 || off % 4 || off >= SACC_REGS_SIZE)
+		return -EINVAL;
+	if (write && copy_from_user(&le, buf, 4))
+		return -EFAULT;
+
+	spin_lock(&smdev->lock);
+	/* Reserved offsets read 0 and ignore writes. */
+	reg = sacc_regs_decode(&smdev->regs, off, &queue);
+	if (write && reg)
+		fx = sacc_regs_write(&smdev->regs, reg, queue, le32_to_cpu(le));
+	else if (reg)
+		val = sacc_regs_read(&smdev->regs, reg, queue);
+	if (fx & SACC_FX_FATAL)
+		sacc_irq_fatal(smdev);
+	if (fx & SACC_FX_IRQ)
+		sacc_irq_update(smdev);
+	/* SACC_FX_QUEUES: no engine executes queues yet. */
+	spin_unlock(&smdev->lock);
+
+	if (fx & SACC_FX_RESET)
+		sacc_mdev_reset(smdev, false);
+	if (write)
+		return 4;
+	le = cpu_to_le32(val);
+	return copy_to_user(buf, &le, 4) ? -EFAULT : 4;
+}
+
+static ssize_t sacc_mdev_rw(struct vfio_device *vdev, char __user *buf,
+			    size_t count, loff_t *ppos, bool write)
+{
+	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
+	u64 pos = *ppos, off = pos & SACC_REGION_MASK;
 	ssize_t ret;
 
 	switch (SACC_REGION_INDEX(pos)) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
-		ret = sacc_cfg_read(smdev->config, buf, count,
-				    pos & SACC_REGION_MASK);
+		ret = sacc_mdev_cfg_rw(smdev, buf, count, off, write);
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		ret = sacc_mdev_regs_rw(smdev, buf, count, off, write);
+		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		ret = sacc_devmem_rw(smdev, buf, count, off, write);
 		break;
 	default:
 		ret = -EINVAL;
@@ -57,84 +191,222 @@ static ssize_t sacc_mdev_read(struct vfio_device *vdev, char __user *buf,
 	return ret;
 }
 
-static int sacc_mdev_region_info(struct vfio_region_info *info)
+static ssize_t sacc_mdev_read(struct vfio_device *vdev, char __user *buf,
+			      size_t count, loff_t *ppos)
 {
+	return sacc_mdev_rw(vdev, buf, count, ppos, false);
+}
+
+static ssize_t sacc_mdev_write(struct vfio_device *vdev, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	return sacc_mdev_rw(vdev, (char __user *)buf, count, ppos, true);
+}
+
+static int sacc_mdev_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	unsigned int shift = SACC_REGION_SHIFT - PAGE_SHIFT;
+	u64 index = vma->vm_pgoff >> shift;
+
+	/* Only the device memory is plain memory; registers must trap. */
+	if (index != VFIO_PCI_BAR2_REGION_INDEX)
+		return -EINVAL;
+	return sacc_devmem_mmap(to_sacc_mdev(vdev), vma,
+				vma->vm_pgoff & (BIT_ULL(shift) - 1));
+}
+
+/* The device memory region's capability: one mmap-able area, all of it. */
+static int sacc_mdev_devmem_caps(struct sacc_mdev *smdev, struct vfio_info_cap *caps)
+{
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	size_t size = struct_size(sparse, areas, 1);
+	int ret;
+
+	sparse = kzalloc(size, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	sparse->nr_areas = 1;
+	sparse->areas[0].offset = 0;
+	sparse->areas[0].size = smdev->devmem_size;
+	ret = vfio_info_add_capability(caps, &sparse->header, size);
+	kfree(sparse);
+	return ret;
+}
+
+static int sacc_mdev_region_info(struct sacc_mdev *smdev,
+				 struct vfio_region_info *info,
+				 struct vfio_info_cap *caps)
+{
+	const u32 rw = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+
 	if (info->index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
 
 	info->offset = SACC_REGION_OFFSET(info->index);
+	info->size = 0;
+	info->flags = 0;
 	switch (info->index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		info->size = PCI_CFG_SPACE_SIZE;
-		info->flags = VFIO_REGION_INFO_FLAG_READ;
+		info->flags = rw;
 		break;
-	default:
-		info->size = 0;
-		info->flags = 0;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		info->size = SACC_REGS_SIZE;
+		info->flags = rw;
+		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		info->size = smdev->devmem_size;
+		info->flags = rw | VFIO_REGION_INFO_FLAG_MMAP;
+		return sacc_mdev_devmem_caps(smdev, caps);
 	}
 	return 0;
+}
+
+static long sacc_ioctl_get_info(void __user *uarg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+
+	if (copy_from_user(&info, uarg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long sacc_ioctl_get_region_info(struct sacc_mdev *smdev,
+				       struct vfio_region_info __user *uarg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	struct vfio_region_info info;
+	int ret;
+
+	if (copy_from_user(&info, uarg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	ret = sacc_mdev_region_info(smdev, &info, &caps);
+	if (ret)
+		goto free_caps;
+
+	info.cap_offset = 0;
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			/* Too small: say how much is needed, as vfio-pci does. */
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(uarg + 1, caps.buf, caps.size)) {
+				ret = -EFAULT;
+				goto free_caps;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+	ret = copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
+
+free_caps:
+	kfree(caps.buf);
+	return ret;
+}
+
+static long sacc_ioctl_get_irq_info(void __user *uarg)
+{
+	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info info;
+
+	if (copy_from_user(&info, uarg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || sacc_irq_info(&info))
+		return -EINVAL;
+	return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long sacc_ioctl_set_irqs(struct sacc_mdev *smdev, void __user *uarg)
+{
+	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
+	struct vfio_irq_info irq = {};
+	struct vfio_irq_set hdr;
+	size_t data_size = 0;
+	void *data = NULL;
+	int ret;
+
+	if (copy_from_user(&hdr, uarg, minsz))
+		return -EFAULT;
+	irq.index = hdr.index;
+	if (sacc_irq_info(&irq))
+		return -EINVAL;
+	ret = vfio_set_irqs_validate_and_prepare(&hdr, irq.count, VFIO_PCI_NUM_IRQS,
+						 &data_size);
+	if (ret)
+		return ret;
+	if (data_size) {
+		data = memdup_user(uarg + minsz, data_size);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
+	ret = sacc_irq_set(smdev, &hdr, data);
+	kfree(data);
+	return ret;
 }
 
 static long sacc_mdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			    unsigned long arg)
 {
+	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
 	void __user *uarg = (void __user *)arg;
-	unsigned long minsz;
 
 	switch (cmd) {
-	case VFIO_DEVICE_GET_INFO: {
-		struct vfio_device_info info;
-
-		minsz = offsetofend(struct vfio_device_info, num_irqs);
-		if (copy_from_user(&info, uarg, minsz))
-			return -EFAULT;
-		if (info.argsz < minsz)
-			return -EINVAL;
-		info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-		info.num_regions = VFIO_PCI_NUM_REGIONS;
-		info.num_irqs = VFIO_PCI_NUM_IRQS;
-		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
-	}
-	case VFIO_DEVICE_GET_REGION_INFO: {
-		struct vfio_region_info info;
-		int ret;
-
-		minsz = offsetofend(struct vfio_region_info, offset);
-		if (copy_from_user(&info, uarg, minsz))
-			return -EFAULT;
-		if (info.argsz < minsz)
-			return -EINVAL;
-		ret = sacc_mdev_region_info(&info);
-		if (ret)
-			return ret;
-		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
-	}
-	case VFIO_DEVICE_GET_IRQ_INFO: {
-		struct vfio_irq_info info;
-
-		minsz = offsetofend(struct vfio_irq_info, count);
-		if (copy_from_user(&info, uarg, minsz))
-			return -EFAULT;
-		if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
-			return -EINVAL;
-		/* No interrupt is wired up yet: every index reports zero vectors. */
-		info.flags = 0;
-		info.count = 0;
-		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
-	}
+	case VFIO_DEVICE_GET_INFO:
+		return sacc_ioctl_get_info(uarg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return sacc_ioctl_get_region_info(smdev, uarg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return sacc_ioctl_get_irq_info(uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return sacc_ioctl_set_irqs(smdev, uarg);
 	case VFIO_DEVICE_RESET:
-		/* The skeleton's only state is its read-only config space. */
+		sacc_mdev_reset(smdev, true);
 		return 0;
 	}
 	return -ENOTTY;
+}
+
+/*
+ * The host wants the device back (its instance is being removed) while a user
+ * holds it open: the VFIO core calls this until the user lets go.
+ */
+static void sacc_mdev_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
+
+	if (sacc_irq_request(smdev))
+		dev_info_ratelimited(vdev->dev,
+				     "asking the user to release the device (request %u)\n",
+				     count);
+	else if (!count)
+		dev_notice(vdev->dev,
+			   "in use by a user without a request eventfd: removal waits until it closes the device\n");
 }
 
 static const struct vfio_device_ops sacc_vfio_ops = {
 	.name = "vfio-sacc",
 	.init = sacc_mdev_init_dev,
 	.release = sacc_mdev_release_dev,
+	.open_device = sacc_mdev_open_device,
+	.close_device = sacc_mdev_close_device,
 	.read = sacc_mdev_read,
+	.write = sacc_mdev_write,
+	.mmap = sacc_mdev_mmap,
 	.ioctl = sacc_mdev_ioctl,
+	.request = sacc_mdev_request,
 	.bind_iommufd = vfio_iommufd_emulated_bind,
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
@@ -169,6 +441,57 @@ static void sacc_mdev_remove(struct mdev_device *mdev)
 	vfio_put_device(&smdev->vdev);
 }
 
+/* Vendor attributes of an instance: /sys/bus/mdev/devices/<uuid>/{weight,...}. */
+static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct sacc_mdev *smdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(smdev->weight));
+}
+
+static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct sacc_mdev *smdev = dev_get_drvdata(dev);
+	unsigned int weight;
+	int ret;
+
+	/* Anything but a number in range, overflow included, is -EINVAL. */
+	ret = kstrtouint(buf, 10, &weight);
+	if (ret || weight < 1 || weight > SACC_MAX_WEIGHT)
+		return -EINVAL;
+	WRITE_ONCE(smdev->weight, weight);
+	return count;
+}
+static DEVICE_ATTR_RW(weight);
+
+static ssize_t queues_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct sacc_mdev *smdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", smdev->type->queues);
+}
+static DEVICE_ATTR_RO(queues);
+
+static ssize_t memory_mb_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	struct sacc_mdev *smdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", smdev->type->memory_mb);
+}
+static DEVICE_ATTR_RO(memory_mb);
+
+static struct attribute *sacc_mdev_attrs[] = {
+	&dev_attr_weight.attr,
+	&dev_attr_queues.attr,
+	&dev_attr_memory_mb.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(sacc_mdev);
+
 /* The driver every sacc instance binds to; registered once for all parents. */
 struct mdev_driver sacc_mdev_driver = {
 	.device_api = VFIO_DEVICE_API_PCI_STRING,
@@ -176,6 +499,7 @@ struct mdev_driver sacc_mdev_driver = {
 		.name = SACC_NAME,
 		.owner = THIS_MODULE,
 		.mod_name = KBUILD_MODNAME,
+		.dev_groups = sacc_mdev_groups,
 	},
 	.probe = sacc_mdev_probe,
 	.remove = sacc_mdev_remove,

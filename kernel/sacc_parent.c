@@ -9,7 +9,10 @@
  * callback, after the mdev core has dropped every reference (the type kobjects hold
  * one on the parent device).
  */
+#include <kunit/visibility.h>
 #include <linux/err.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
@@ -19,7 +22,10 @@ static const struct class sacc_class = {
 	.name = SACC_NAME,
 };
 
-/* What each type takes from its parent. The sysfs name becomes "sacc-<name>". */
+/*
+ * The types every parent offers: 1, 2 or 4 queues, with device memory and
+ * scheduling weight in proportion. The sysfs name becomes "sacc-<name>".
+ */
 static const struct {
 	const char *sysfs_name;
 	const char *pretty_name;
@@ -49,9 +55,12 @@ static const struct sacc_type *to_sacc_type(struct mdev_type *mtype)
 unsigned int sacc_type_available(struct mdev_type *mtype)
 {
 	struct sacc_parent *parent = to_sacc_parent(mtype->parent);
+	const struct sacc_type *type = to_sacc_type(mtype);
 
-	return sacc_budget_available(&parent->queues, to_sacc_type(mtype)->queues);
+	return min(sacc_budget_available(&parent->queues, type->queues),
+		   sacc_budget_available(&parent->memory, type->memory_mb));
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_type_available);
 
 /**
  * sacc_type_description() - the mdev core's description attribute for a type
@@ -62,8 +71,82 @@ unsigned int sacc_type_available(struct mdev_type *mtype)
  */
 ssize_t sacc_type_description(struct mdev_type *mtype, char *buf)
 {
-	return sysfs_emit(buf, "queues=%u\n", to_sacc_type(mtype)->queues);
+	const struct sacc_type *type = to_sacc_type(mtype);
+
+	return sysfs_emit(buf, "queues=%u, memory=%uM, weight=%u\n", type->queues,
+			  type->memory_mb, type->weight);
 }
+
+/**
+ * sacc_types_init() - fill in the types a parent made of @cfg offers
+ * @types: SACC_NR_TYPES types
+ * @cfg: the parent's capacity
+ *
+ * Each queue comes with an equal share of the memory, rounded down to a power of
+ * two so that every type's memory is a valid BAR size; see sacc_memory_per_queue().
+ */
+void sacc_types_init(struct sacc_type *types, const struct sacc_parent_config *cfg)
+{
+	unsigned int per_queue = sacc_memory_per_queue(cfg);
+	unsigned int i;
+
+	for (i = 0; i < SACC_NR_TYPES; i++) {
+		types[i].type.sysfs_name = sacc_type_table[i].sysfs_name;
+		types[i].type.pretty_name = sacc_type_table[i].pretty_name;
+		types[i].queues = sacc_type_table[i].queues;
+		types[i].memory_mb = sacc_type_table[i].queues * per_queue;
+		types[i].weight = sacc_type_table[i].queues;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_types_init);
+
+/**
+ * sacc_memory_per_queue() - MiB of device memory that come with each queue
+ * @cfg: the parent's capacity
+ *
+ * Return: memory_mb / queues rounded down to a power of two, or 0 when there is
+ * less than 1 MiB per queue (the configuration is refused).
+ */
+unsigned int sacc_memory_per_queue(const struct sacc_parent_config *cfg)
+{
+	unsigned int share = cfg->memory_mb / cfg->queues;
+
+	return share ? rounddown_pow_of_two(share) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_memory_per_queue);
+
+/**
+ * sacc_type_take() - take a type's slice from its parent, all or nothing
+ * @parent: the parent
+ * @type: one of @parent's types
+ *
+ * Return: 0, or -ENOSPC (nothing taken) when a budget is short.
+ */
+int sacc_type_take(struct sacc_parent *parent, const struct sacc_type *type)
+{
+	int ret;
+
+	ret = sacc_budget_take(&parent->queues, type->queues);
+	if (ret)
+		return ret;
+	ret = sacc_budget_take(&parent->memory, type->memory_mb);
+	if (ret)
+		sacc_budget_give(&parent->queues, type->queues);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_type_take);
+
+/**
+ * sacc_type_give() - give back what sacc_type_take() took
+ * @parent: the parent
+ * @type: the same type
+ */
+void sacc_type_give(struct sacc_parent *parent, const struct sacc_type *type)
+{
+	sacc_budget_give(&parent->memory, type->memory_mb);
+	sacc_budget_give(&parent->queues, type->queues);
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_type_give);
 
 /**
  * sacc_instance_type() - the sacc type and parent an mdev instance was created from
@@ -79,19 +162,55 @@ const struct sacc_type *sacc_instance_type(struct mdev_device *mdev,
 	return to_sacc_type(mdev->type);
 }
 
+/* Parent attributes: /sys/class/sacc/sacc<N>/{queues,memory_mb,engines}. */
+static struct sacc_parent *dev_to_parent(struct device *dev)
+{
+	return container_of(dev, struct sacc_parent, dev);
+}
+
+static ssize_t queues_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_parent(dev)->queues.total);
+}
+static DEVICE_ATTR_RO(queues);
+
+static ssize_t memory_mb_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_parent(dev)->memory.total);
+}
+static DEVICE_ATTR_RO(memory_mb);
+
+static ssize_t engines_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_parent(dev)->engines);
+}
+static DEVICE_ATTR_RO(engines);
+
+static struct attribute *sacc_parent_attrs[] = {
+	&dev_attr_queues.attr,
+	&dev_attr_memory_mb.attr,
+	&dev_attr_engines.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(sacc_parent);
+
 static void sacc_parent_release(struct device *dev)
 {
-	kfree(container_of(dev, struct sacc_parent, dev));
+	kfree(dev_to_parent(dev));
 }
 
 /**
  * sacc_parent_create() - register one accelerator and its types
  * @id: parent number; the device is named "sacc<id>"
- * @queues: the parent's queue capacity
+ * @cfg: the parent's capacity, checked by the caller
  *
  * Return: the parent, or an ERR_PTR.
  */
-struct sacc_parent *sacc_parent_create(unsigned int id, unsigned int queues)
+struct sacc_parent *sacc_parent_create(unsigned int id,
+				       const struct sacc_parent_config *cfg)
 {
 	struct sacc_parent *parent;
 	unsigned int i;
@@ -101,17 +220,17 @@ struct sacc_parent *sacc_parent_create(unsigned int id, unsigned int queues)
 	if (!parent)
 		return ERR_PTR(-ENOMEM);
 
-	sacc_budget_init(&parent->queues, queues);
-	for (i = 0; i < SACC_NR_TYPES; i++) {
-		parent->types[i].type.sysfs_name = sacc_type_table[i].sysfs_name;
-		parent->types[i].type.pretty_name = sacc_type_table[i].pretty_name;
-		parent->types[i].queues = sacc_type_table[i].queues;
+	sacc_budget_init(&parent->queues, cfg->queues);
+	sacc_budget_init(&parent->memory, cfg->memory_mb);
+	parent->engines = cfg->engines;
+	sacc_types_init(parent->types, cfg);
+	for (i = 0; i < SACC_NR_TYPES; i++)
 		parent->type_ptrs[i] = &parent->types[i].type;
-	}
 
 	/* From here on the device owns @parent: every error path ends in put_device(). */
 	device_initialize(&parent->dev);
 	parent->dev.class = &sacc_class;
+	parent->dev.groups = sacc_parent_groups;
 	parent->dev.release = sacc_parent_release;
 	ret = dev_set_name(&parent->dev, SACC_NAME "%u", id);
 	if (ret)

@@ -139,7 +139,3 @@ static struct kunit_suite sacc_budget_suite = {
 };
 
 kunit_test_suite(sacc_budget_suite);
-
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for sacc's capacity budget");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

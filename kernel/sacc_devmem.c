@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sacc - device memory of an instance, exposed as BAR2.
+ *
+ * Plain memory: vmalloc_user() pages that the VFIO user reaches with pread/pwrite or,
+ * faster, by mmap()ing the region (QEMU maps it straight into the guest). It is
+ * allocated, zeroed, when a user opens the device and freed when the user closes
+ * it (a mapping keeps the device open); resets zero it in place. Nothing leaks from
+ * one user to the next.
+ */
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "sacc.h"
+
+/**
+ * sacc_devmem_alloc() - allocate an instance's device memory, zeroed (at open)
+ * @smdev: the instance; @devmem_size must be set
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int sacc_devmem_alloc(struct sacc_mdev *smdev)
+{
+	smdev->devmem = vmalloc_user(smdev->devmem_size);
+	return smdev->devmem ? 0 : -ENOMEM;
+}
+
+/**
+ * sacc_devmem_free() - free an instance's device memory
+ * @smdev: the instance
+ */
+void sacc_devmem_free(struct sacc_mdev *smdev)
+{
+	vfree(smdev->devmem);
+	smdev->devmem = NULL;
+}
+
+/**
+ * sacc_devmem_clear() - zero the device memory
+ * @smdev: the instance
+ */
+void sacc_devmem_clear(struct sacc_mdev *smdev)
+{
+	memset(smdev->devmem, 0, smdev->devmem_size);
+}
+
+/**
+ * sacc_devmem_rw() - a user's read or write of the device memory region
+ * @smdev: the instance
+ * @buf: user buffer
+ * @count: bytes
+ * @off: offset in the region
+ * @write: direction
+ *
+ * Return: @count, or -EINVAL when [@off, @off + @count) leaves the region, or
+ * -EFAULT.
+ */
+ssize_t sacc_devmem_rw(struct sacc_mdev *smdev, char __user *buf, size_t count,
+		       u64 off, bool write)
+{
+	unsigned long left;
+	void *mem;
+
+	if (off >= smdev->devmem_size || count > smdev->devmem_size - off)
+		return -EINVAL;
+	mem = smdev->devmem + off;
+	left = write ? copy_from_user(mem, buf, count) : copy_to_user(buf, mem, count);
+	return left ? -EFAULT : count;
+}
+
+/**
+ * sacc_devmem_mmap() - map (part of) the device memory into a user's address space
+ * @smdev: the instance
+ * @vma: the mapping
+ * @pgoff: first page of the region to map
+ *
+ * Return: 0, or -EINVAL for a private mapping or one that leaves the region.
+ */
+int sacc_devmem_mmap(struct sacc_mdev *smdev, struct vm_area_struct *vma,
+		     u64 pgoff)
+{
+	u64 npages = smdev->devmem_size >> PAGE_SHIFT;
+	u64 len = vma->vm_end - vma->vm_start;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (pgoff >= npages || len > (npages - pgoff) << PAGE_SHIFT)
+		return -EINVAL;
+	return remap_vmalloc_range(vma, smdev->devmem, pgoff);
+}

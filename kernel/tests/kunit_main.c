@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sacc_kunit.ko: the KUnit suites of sacc.ko, one file per unit under test. They
+ * reach sacc.ko's internals through EXPORT_SYMBOL_IF_KUNIT().
+ */
+#include <linux/module.h>
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for sacc: budgets, types, config space, registers");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
