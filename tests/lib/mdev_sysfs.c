@@ -117,6 +117,30 @@ bool mdev_exists(const char *uuid)
 	return stat(path, &st) == 0;
 }
 
+int mdev_attr(const char *uuid, const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/%s", uuid, attr);
+	return sysfs_read(path, buf, len);
+}
+
+int mdev_attr_uint(const char *uuid, const char *attr, unsigned int *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/%s", uuid, attr);
+	return sysfs_read_uint(path, val);
+}
+
+int mdev_attr_write(const char *uuid, const char *attr, const char *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/%s", uuid, attr);
+	return sysfs_write(path, val);
+}
+
 /* The IOMMU group number of an instance, or a negative errno. */
 int mdev_iommu_group(const char *uuid)
 {

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the VM suites: sysfs and mdev lifecycle (mdev_sysfs.c), and opening an
- * instance through VFIO, by the type1 container or by iommufd (vfio_client.c).
- * Functions return 0 or a negative errno unless they say otherwise, and never exit:
- * the suites decide what is a failure.
+ * Helpers for the VM suites: sysfs and mdev lifecycle (mdev_sysfs.c), opening an
+ * instance through VFIO, by the type1 container or by iommufd (vfio_client.c),
+ * region, register and configuration-space access (vfio_regs.c) and interrupts
+ * (vfio_irq.c). Functions return 0 or a negative errno unless they say otherwise,
+ * and never exit: the suites decide what is a failure.
  */
 #ifndef SACC_TEST_H
 #define SACC_TEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <linux/vfio.h>
 
 #define MDEV_BUS_CLASS	"/sys/class/mdev_bus"
@@ -26,6 +29,10 @@ int mdev_available(const char *parent, const char *type);
 int mdev_create(const char *parent, const char *type, const char *uuid);
 int mdev_remove(const char *uuid);
 bool mdev_exists(const char *uuid);
+/* An attribute of an instance, /sys/bus/mdev/devices/<uuid>/<attr>. */
+int mdev_attr(const char *uuid, const char *attr, char *buf, size_t len);
+int mdev_attr_uint(const char *uuid, const char *attr, unsigned int *val);
+int mdev_attr_write(const char *uuid, const char *attr, const char *val);
 int mdev_iommu_group(const char *uuid);
 int mdev_count(void);
 void uuid_new(char out[UUID_STR_LEN]);
@@ -47,8 +54,82 @@ struct vfio_handle {
 /* vfio_client.c */
 int vfio_open_container(const char *uuid, struct vfio_handle *h);
 int vfio_open_iommufd(const char *uuid, struct vfio_handle *h);
+/*
+ * Several groups in one type1 container, as QEMU does for a VM: vfio_container_new()
+ * opens a container without an IOMMU; vfio_open_in_container() adds the instance's
+ * group to it (setting the type1 IOMMU when the container has none yet) and opens the
+ * device. The handle does not own the container (h->container is -1): close the
+ * container yourself after every handle in it.
+ */
+int vfio_container_new(int *container);
+int vfio_open_in_container(const char *uuid, int container, struct vfio_handle *h);
 void vfio_close(struct vfio_handle *h);
+/* Region info without capabilities (argsz = sizeof(*info)). */
 int vfio_region(const struct vfio_handle *h, unsigned int index,
 		struct vfio_region_info *info);
+
+/* vfio_regs.c: regions, BAR0 registers, configuration space */
+
+/* File offset of a region: the index sits above bit 40, as in vfio-pci. */
+#define VFIO_REGION_SHIFT	40
+static inline uint64_t vfio_region_offset(unsigned int index)
+{
+	return (uint64_t)index << VFIO_REGION_SHIFT;
+}
+
+/*
+ * Region info with its capability chain: *info is malloc()ed, large enough for every
+ * capability the device reports; free() it.
+ */
+int vfio_region_info_caps(const struct vfio_handle *h, unsigned int index,
+			  struct vfio_region_info **info);
+/*
+ * The capability @id in @info's chain, or NULL. The chain is checked: a capability
+ * that points outside info->argsz, or a loop, ends the walk (NULL).
+ */
+const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info *info,
+						   uint16_t id);
+/* mmap(MAP_SHARED) [@off, @off + @len) of a region; *addr is set on success. */
+int vfio_region_mmap(const struct vfio_handle *h, unsigned int index, uint64_t off,
+		     size_t len, int prot, void **addr);
+/* pread/pwrite inside a region: bytes transferred, or -errno. */
+ssize_t vfio_region_read(const struct vfio_handle *h, unsigned int index,
+			 uint64_t off, void *buf, size_t len);
+ssize_t vfio_region_write(const struct vfio_handle *h, unsigned int index,
+			  uint64_t off, const void *buf, size_t len);
+/* One 32-bit register of BAR0 (region 0); a short transfer is -EIO. */
+int bar0_read32(const struct vfio_handle *h, uint32_t off, uint32_t *val);
+int bar0_write32(const struct vfio_handle *h, uint32_t off, uint32_t val);
+/* Configuration space (region 7), @width 1, 2 or 4 bytes, little-endian. */
+int cfg_read(const struct vfio_handle *h, uint32_t off, unsigned int width,
+	     uint32_t *val);
+int cfg_write(const struct vfio_handle *h, uint32_t off, unsigned int width,
+	      uint32_t val);
+
+/* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO / VFIO_DEVICE_SET_IRQS, eventfds */
+int vfio_irq_info(const struct vfio_handle *h, unsigned int index,
+		  struct vfio_irq_info *info);
+/* SET_IRQS as given; @data (@len bytes) follows the header. */
+int vfio_irq_set(const struct vfio_handle *h, uint32_t flags, unsigned int index,
+		 unsigned int start, unsigned int count, const void *data, size_t len);
+/*
+ * Enable vector 0 of @index (INTx, MSI, ERR, REQ) with a new non-blocking eventfd:
+ * the eventfd (>= 0, the caller closes it) or -errno.
+ */
+int vfio_irq_enable(const struct vfio_handle *h, unsigned int index);
+/* ACTION_TRIGGER | DATA_EVENTFD for vector 0 with @fd; -1 disables. */
+int vfio_irq_set_eventfd(const struct vfio_handle *h, unsigned int index, int fd);
+/* Disable @index: ACTION_TRIGGER | DATA_NONE with count 0 (what QEMU does). */
+int vfio_irq_disable(const struct vfio_handle *h, unsigned int index);
+/* ACTION_TRIGGER | DATA_NONE for vector 0: signal the eventfd from the host side. */
+int vfio_irq_loopback(const struct vfio_handle *h, unsigned int index);
+/* ACTION_MASK / ACTION_UNMASK | DATA_NONE of INTx. */
+int vfio_intx_mask(const struct vfio_handle *h);
+int vfio_intx_unmask(const struct vfio_handle *h);
+/*
+ * Wait up to @timeout_ms for @fd to be signalled and consume its count:
+ * 1 fired, 0 timed out, or -errno.
+ */
+int eventfd_wait(int fd, int timeout_ms);
 
 #endif /* SACC_TEST_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Opening an sacc instance the two ways VFIO offers:
- *  - the legacy container: /dev/vfio/vfio + /dev/vfio/<group> + type1 IOMMU;
+ *  - the legacy container: /dev/vfio/vfio + /dev/vfio/<group> + type1 IOMMU, one
+ *    container per instance or several groups sharing one container;
  *  - the device cdev: /dev/vfio/devices/vfioN bound to an iommufd (/dev/iommu) and
  *    attached to a fresh IOAS.
  */
@@ -36,51 +37,93 @@ void vfio_close(struct vfio_handle *h)
 	handle_init(h);
 }
 
-int vfio_open_container(const char *uuid, struct vfio_handle *h)
+/* A type1 container with no group yet. */
+int vfio_container_new(int *container)
+{
+	int fd, err;
+
+	fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+		err = EPROTO;
+		goto fail;
+	}
+	if (ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1) {
+		err = ENODEV;
+		goto fail;
+	}
+	*container = fd;
+	return 0;
+
+fail:
+	close(fd);
+	return -err;
+}
+
+/*
+ * Open the instance's group, add it to @container (setting the type1 IOMMU if the
+ * container has none yet) and get the device. Fills h->group and h->device only.
+ */
+static int group_attach(const char *uuid, int container, struct vfio_handle *h)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[PATH_MAX];
 	int group, err;
 
-	handle_init(h);
 	group = mdev_iommu_group(uuid);
 	if (group < 0)
 		return group;
-
-	h->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	if (h->container < 0)
-		goto fail;
-	if (ioctl(h->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
-		errno = EPROTO;
-		goto fail;
-	}
-	if (ioctl(h->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1) {
-		errno = ENODEV;
-		goto fail;
-	}
 	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
 	h->group = open(path, O_RDWR | O_CLOEXEC);
 	if (h->group < 0)
-		goto fail;
+		return -errno;
 	if (ioctl(h->group, VFIO_GROUP_GET_STATUS, &status))
-		goto fail;
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		errno = EBUSY;
-		goto fail;
+		return -errno;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return -EBUSY;
+	if (ioctl(h->group, VFIO_GROUP_SET_CONTAINER, &container))
+		return -errno;
+	/*
+	 * The first group of a container enables its IOMMU. With our group in the
+	 * container, VFIO_SET_IOMMU fails with EINVAL only when the container already
+	 * has an IOMMU driver, i.e. when another group came first.
+	 */
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		err = errno;
+		if (err != EINVAL)
+			return -err;
 	}
-	if (ioctl(h->group, VFIO_GROUP_SET_CONTAINER, &h->container))
-		goto fail;
-	if (ioctl(h->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		goto fail;
 	h->device = ioctl(h->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (h->device < 0)
-		goto fail;
+		return -errno;
 	return 0;
+}
 
-fail:
-	err = errno;
-	vfio_close(h);
-	return -err;
+int vfio_open_container(const char *uuid, struct vfio_handle *h)
+{
+	int ret, container;
+
+	handle_init(h);
+	ret = vfio_container_new(&container);
+	if (ret)
+		return ret;
+	h->container = container;
+	ret = group_attach(uuid, container, h);
+	if (ret)
+		vfio_close(h);
+	return ret;
+}
+
+int vfio_open_in_container(const char *uuid, int container, struct vfio_handle *h)
+{
+	int ret;
+
+	handle_init(h);
+	ret = group_attach(uuid, container, h);
+	if (ret)
+		vfio_close(h);
+	return ret;
 }
 
 /* /dev/vfio/devices/vfioN of an instance, from /sys/bus/mdev/devices/<uuid>/vfio-dev. */

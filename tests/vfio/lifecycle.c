@@ -104,7 +104,8 @@ TEST_F(lc, types_are_listed_with_their_budget)
 		EXPECT_NE(0, strlen(buf));
 		ASSERT_EQ(0, mdev_type_attr(PARENT, types[i].name, "description",
 					    buf, sizeof(buf)));
-		snprintf(want, sizeof(want), "queues=%u", types[i].queues);
+		snprintf(want, sizeof(want), "queues=%u, memory=%uM, weight=%u",
+			 types[i].queues, types[i].queues * 8, types[i].queues);
 		EXPECT_STREQ(want, buf);
 	}
 	expect_budget(_metadata, 0);
@@ -268,7 +269,8 @@ static void *racer(void *arg)
 	return NULL;
 }
 
-TEST_F(lc, concurrent_create_and_remove_keep_the_budget)
+/* Slow under TCG with KASAN and lockdep: 150 creates and removes. */
+TEST_F_TIMEOUT(lc, concurrent_create_and_remove_keep_the_budget, 300)
 {
 	pthread_t t[RACERS + 2];
 	struct race r = { 0 };
