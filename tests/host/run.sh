@@ -8,8 +8,8 @@
 # root (e.g. to show the definition file the command wrote). golden/<case>.out is the
 # expected stdout and stderr of each, with the exit status. UUIDs the tool generates
 # (random, version 4) show as <random-uuid>. SACC_UPDATE_GOLDEN=1 rewrites the .out
-# files from what runs now. Then the fault tests (fault.sh). Prints TAP-style lines
-# and the totals.
+# files from what runs now. Then the fault tests (fault.sh) and the install test
+# (install.sh). Prints TAP-style lines and the totals.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -52,7 +52,7 @@ for cmdfile in "$here"/golden/*.cmd; do
 			(cd "$ROOT" && bash -c "$check" 2>&1)
 			echo "[exit $?]"
 		done
-	} | sed -E "s#$tmp/$name#ROOT#g; s/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/<random-uuid>/g" >"$actual"
+	} | sed -E "s#$tmp/$name#ROOT#g; s#$tool#mdevctl-lite#g; s/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/<random-uuid>/g" >"$actual"
 	if [ "${SACC_UPDATE_GOLDEN:-0}" = 1 ]; then
 		cp "$actual" "$here/golden/$name.out"
 	fi
@@ -71,8 +71,22 @@ if [ "$n" -eq 0 ]; then
 	fail=1
 fi
 
-# The fault tests print TAP lines numbered on from $n and a last line "PASS FAIL".
+# host_check NAME COMMAND...: one TAP line for whether COMMAND succeeds (for the
+# checks that are not golden files).
+host_check() {
+	local name="$1"
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $name"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - $name"
+		fail=$((fail + 1))
+	fi
+}
 . "$here/fault.sh"
+. "$here/install.sh"
 tap_add_totals "$pass" "$fail" 0
 echo "host: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
