@@ -98,24 +98,14 @@ int cmd_define(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *parent = NULL, *type = NULL, *jsonfile = NULL;
-	char uuid[UUID_STR_LEN] = "";
+	const char *jsonfile = NULL;
+	struct device_sel sel = { 0 };
 	struct mdev dev = { 0 };
 	int c, autostart = 0, lock, ret;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":u:p:t:ah", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u':
-			if (opt_uuid(argv[0], optarg, uuid))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
-		case 't':
-			type = optarg;
-			break;
 		case 'a':
 			autostart = 1;
 			break;
@@ -126,36 +116,37 @@ int cmd_define(int argc, char **argv)
 			define_usage(stdout);
 			return EXIT_OK;
 		default:
-			return bad_option(argv, c);
+			if (device_option(&sel, argv, c))
+				return EXIT_USAGE;
 		}
 	}
 	if (no_more_args(argc, argv))
 		return EXIT_USAGE;
-	if (jsonfile && (type || autostart)) {
+	if (jsonfile && (sel.type || autostart)) {
 		errorf("%s: --jsonfile excludes --type and --auto (the file holds them)", argv[0]);
 		return EXIT_USAGE;
 	}
-	if (!parent && (jsonfile || !uuid[0])) {
+	if (!sel.parent && (jsonfile || !sel.uuid[0])) {
 		errorf("%s: --parent is required%s", argv[0],
 		       jsonfile ? " with --jsonfile" : " unless --uuid names an active device");
 		return EXIT_USAGE;
 	}
-	if (!type && !jsonfile && !uuid[0]) {
+	if (!sel.type && !jsonfile && !sel.uuid[0]) {
 		errorf("%s: --type (or --jsonfile) is required", argv[0]);
 		return EXIT_USAGE;
 	}
 
-	if (uuid[0])
-		memcpy(dev.uuid, uuid, sizeof(uuid));
+	if (sel.uuid[0])
+		memcpy(dev.uuid, sel.uuid, sizeof(sel.uuid));
 	else
 		uuid_generate_str(dev.uuid);
 	dev.autostart = autostart;
 	lock = defs_lock();
 	if (lock < 0)
 		return EXIT_FAILED;
-	ret = define_locked(&dev, uuid, parent, type, jsonfile);
+	ret = define_locked(&dev, sel.uuid, sel.parent, sel.type, jsonfile);
 	defs_unlock(lock);
-	if (!ret && !uuid[0])
+	if (!ret && !sel.uuid[0])
 		printf("%s\n", dev.uuid);
 	mdev_clear(&dev);
 	return ret ? EXIT_FAILED : EXIT_OK;

@@ -101,8 +101,7 @@ int cmd_list(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *parent = NULL, *type = NULL;
-	char uuid[UUID_STR_LEN] = "";
+	struct device_sel sel = { 0 };
 	int c, defined = 0, json = 0, verbose = 0, ret;
 	struct mdev_list list;
 	json_object *j;
@@ -120,30 +119,21 @@ int cmd_list(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
-		case 'u':
-			if (opt_uuid(argv[0], optarg, uuid))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
-		case 't':
-			type = optarg;
-			break;
 		case 'h':
 			list_usage(stdout);
 			return EXIT_OK;
 		default:
-			return bad_option(argv, c);
+			if (device_option(&sel, argv, c))
+				return EXIT_USAGE;
 		}
 	}
 	if (no_more_args(argc, argv))
 		return EXIT_USAGE;
 
 	if (defined) {
-		ret = defs_list(uuid[0] ? uuid : NULL, parent, &list);
+		ret = defs_list(sel.uuid[0] ? sel.uuid : NULL, sel.parent, &list);
 	} else {
-		ret = active_list(uuid[0] ? uuid : NULL, &list);
+		ret = active_list(sel.uuid[0] ? sel.uuid : NULL, &list);
 		if (!ret)
 			ret = add_definitions(&list);
 	}
@@ -153,15 +143,15 @@ int cmd_list(int argc, char **argv)
 		mdev_list_free(&list);
 		return EXIT_FAILED;
 	}
-	filter(&list, parent, type);
+	filter(&list, sel.parent, sel.type);
 	mdev_list_sort(&list);
-	if (parent && !list.count)
-		hint_parent(parent);
+	if (sel.parent && !list.count)
+		hint_parent(sel.parent);
 
 	ret = 0;
 	if (json) {
 		/* One device asked for by UUID prints as a bare definition object. */
-		if (uuid[0] && list.count == 1)
+		if (sel.uuid[0] && list.count == 1)
 			j = mdev_to_json(&list.devs[0], 0);
 		else
 			j = mdev_list_to_json(&list);

@@ -133,20 +133,13 @@ int cmd_modify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct change ch = { .index = -1, .autostart = -1 };
-	const char *parent = NULL;
-	char uuid[UUID_STR_LEN] = "", *end;
+	struct device_sel sel = { 0 };
+	char *end;
 	int c, lock, ret, have_index = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":u:p:t:ami:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u':
-			if (opt_uuid(argv[0], optarg, uuid))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
 		case 't':
 			ch.type = optarg;
 			break;
@@ -180,21 +173,20 @@ int cmd_modify(int argc, char **argv)
 			modify_usage(stdout);
 			return EXIT_OK;
 		default:
-			return bad_option(argv, c);
+			if (device_option(&sel, argv, c))
+				return EXIT_USAGE;
 		}
 	}
 	if (no_more_args(argc, argv))
 		return EXIT_USAGE;
-	if (!uuid[0]) {
-		errorf("%s: --uuid is required", argv[0]);
+	if (need_uuid(argv, &sel))
 		return EXIT_USAGE;
-	}
 	if (check_change(argv[0], &ch, have_index))
 		return EXIT_USAGE;
 	lock = defs_lock();
 	if (lock < 0)
 		return EXIT_FAILED;
-	ret = modify_locked(uuid, parent, &ch);
+	ret = modify_locked(sel.uuid, sel.parent, &ch);
 	defs_unlock(lock);
 	return ret ? EXIT_FAILED : EXIT_OK;
 }

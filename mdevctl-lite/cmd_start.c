@@ -73,24 +73,15 @@ int cmd_start(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *parent = NULL, *type = NULL, *jsonfile = NULL;
-	char uuid[UUID_STR_LEN] = "", err[256];
+	const char *jsonfile = NULL;
+	struct device_sel sel = { 0 };
+	char err[256];
 	struct mdev dev = { 0 };
 	int c, ret;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":u:p:t:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u':
-			if (opt_uuid(argv[0], optarg, uuid))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
-		case 't':
-			type = optarg;
-			break;
 		case 'j':
 			jsonfile = optarg;
 			break;
@@ -98,21 +89,22 @@ int cmd_start(int argc, char **argv)
 			start_usage(stdout);
 			return EXIT_OK;
 		default:
-			return bad_option(argv, c);
+			if (device_option(&sel, argv, c))
+				return EXIT_USAGE;
 		}
 	}
 	if (no_more_args(argc, argv))
 		return EXIT_USAGE;
-	if (jsonfile && type) {
+	if (jsonfile && sel.type) {
 		errorf("%s: --type and --jsonfile exclude each other (the file names the type)",
 		       argv[0]);
 		return EXIT_USAGE;
 	}
-	if ((type || jsonfile) && !parent) {
-		errorf("%s: --%s needs --parent", argv[0], type ? "type" : "jsonfile");
+	if ((sel.type || jsonfile) && !sel.parent) {
+		errorf("%s: --%s needs --parent", argv[0], sel.type ? "type" : "jsonfile");
 		return EXIT_USAGE;
 	}
-	if (!uuid[0] && !(parent && (type || jsonfile))) {
+	if (!sel.uuid[0] && !(sel.parent && (sel.type || jsonfile))) {
 		errorf("%s: give --uuid of a defined device, or --parent and --type (see '%s %s --help')",
 		       argv[0], progname, argv[0]);
 		return EXIT_USAGE;
@@ -123,22 +115,22 @@ int cmd_start(int argc, char **argv)
 		if (ret)
 			errorf("cannot use --jsonfile %s: %s", jsonfile, err);
 		else
-			ret = mdev_set(&dev.parent, parent);
-	} else if (uuid[0]) {
-		ret = resolve_uuid(&dev, uuid, parent, type);
+			ret = mdev_set(&dev.parent, sel.parent);
+	} else if (sel.uuid[0]) {
+		ret = resolve_uuid(&dev, sel.uuid, sel.parent, sel.type);
 	} else {
-		ret = mdev_set(&dev.parent, parent);
+		ret = mdev_set(&dev.parent, sel.parent);
 		if (!ret)
-			ret = mdev_set(&dev.type, type);
+			ret = mdev_set(&dev.type, sel.type);
 	}
 	if (!ret) {
-		if (uuid[0])
-			memcpy(dev.uuid, uuid, sizeof(uuid));
+		if (sel.uuid[0])
+			memcpy(dev.uuid, sel.uuid, sizeof(sel.uuid));
 		else
 			uuid_generate_str(dev.uuid);
 		ret = mdev_start(&dev);
 	}
-	if (!ret && !uuid[0])
+	if (!ret && !sel.uuid[0])
 		printf("%s\n", dev.uuid);
 	mdev_clear(&dev);
 	return ret ? EXIT_FAILED : EXIT_OK;

@@ -27,28 +27,23 @@ int cmd_stop(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char uuid[UUID_STR_LEN] = "";
+	struct device_sel sel = { 0 };
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":u:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u':
-			if (opt_uuid(argv[0], optarg, uuid))
-				return EXIT_USAGE;
-			break;
 		case 'h':
 			stop_usage(stdout);
 			return EXIT_OK;
 		default:
-			return bad_option(argv, c);
+			if (device_option(&sel, argv, c))
+				return EXIT_USAGE;
 		}
 	}
 	if (no_more_args(argc, argv))
 		return EXIT_USAGE;
-	if (!uuid[0]) {
-		errorf("%s: --uuid is required", argv[0]);
+	if (need_uuid(argv, &sel))
 		return EXIT_USAGE;
-	}
-	return mdev_stop(uuid) ? EXIT_FAILED : EXIT_OK;
+	return mdev_stop(sel.uuid) ? EXIT_FAILED : EXIT_OK;
 }

@@ -54,37 +54,28 @@ int cmd_undefine(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *parent = NULL;
-	char uuid[UUID_STR_LEN] = "";
+	struct device_sel sel = { 0 };
 	int c, lock, ret;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":u:p:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u':
-			if (opt_uuid(argv[0], optarg, uuid))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
 		case 'h':
 			undefine_usage(stdout);
 			return EXIT_OK;
 		default:
-			return bad_option(argv, c);
+			if (device_option(&sel, argv, c))
+				return EXIT_USAGE;
 		}
 	}
 	if (no_more_args(argc, argv))
 		return EXIT_USAGE;
-	if (!uuid[0]) {
-		errorf("%s: --uuid is required", argv[0]);
+	if (need_uuid(argv, &sel))
 		return EXIT_USAGE;
-	}
 	lock = defs_lock();
 	if (lock < 0)
 		return EXIT_FAILED;
-	ret = undefine_locked(uuid, parent);
+	ret = undefine_locked(sel.uuid, sel.parent);
 	defs_unlock(lock);
 	return ret ? EXIT_FAILED : EXIT_OK;
 }

@@ -29,7 +29,15 @@ extern const char *progname;
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int bad_option(char **argv, int c);
 
-int opt_uuid(const char *cmd, const char *arg, char out[UUID_STR_LEN]);
+/* What -u, -p and -t name; empty uuid and NULL when not given. */
+struct device_sel {
+	char uuid[UUID_STR_LEN];
+	const char *parent;
+	const char *type;
+};
+
+int device_option(struct device_sel *sel, char **argv, int c);
+int need_uuid(char **argv, const struct device_sel *sel);
 int no_more_args(int argc, char **argv);
 
 int cmd_list(int argc, char **argv);

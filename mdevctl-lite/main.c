@@ -55,12 +55,38 @@ int bad_option(char **argv, int c)
 	return EXIT_USAGE;
 }
 
-/* A UUID option's value, canonical; a usage error names the command and the value. */
-int opt_uuid(const char *cmd, const char *arg, char out[UUID_STR_LEN])
+/*
+ * -u, -p and -t, which most commands take (getopt_long only returns those the command
+ * declares), and the errors: store C's value in SEL and return 0, or report a bad
+ * option or UUID and return -1 (a usage error).
+ */
+int device_option(struct device_sel *sel, char **argv, int c)
 {
-	if (!uuid_canonical(arg, out))
+	switch (c) {
+	case 'u':
+		if (!uuid_canonical(optarg, sel->uuid))
+			return 0;
+		errorf("%s: '%s' is not a UUID (expected the form 8-4-4-4-12 hex digits)",
+		       argv[0], optarg);
+		return -1;
+	case 'p':
+		sel->parent = optarg;
 		return 0;
-	errorf("%s: '%s' is not a UUID (expected the form 8-4-4-4-12 hex digits)", cmd, arg);
+	case 't':
+		sel->type = optarg;
+		return 0;
+	default:
+		bad_option(argv, c);
+		return -1;
+	}
+}
+
+/* For the commands that need -u. */
+int need_uuid(char **argv, const struct device_sel *sel)
+{
+	if (sel->uuid[0])
+		return 0;
+	errorf("%s: --uuid is required", argv[0]);
 	return -1;
 }
 
