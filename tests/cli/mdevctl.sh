@@ -3,7 +3,8 @@
 #
 # VM suite for mdevctl-lite against real parents: sacc.ko (loaded by guest.sh with its
 # defaults: parent sacc0, 8 queues; sacc-1q/2q/4q) and the kernel's mtty sample, an
-# independent parent driver (loaded here; its tests SKIP where the kernel lacks it).
+# independent parent driver (loaded here: the module, or $SACC_MTTY_KO that run.sh
+# builds for kernels without it; its tests SKIP if neither loads).
 # Prints TAP on stdout; the tool's messages go to stderr (the suite's log).
 #
 # It changes /etc/mdevctl.d and creates devices, so it runs only inside the test
@@ -45,6 +46,17 @@ has() { grep -qF -- "$2" <<<"$1"; }
 all_exist() {
 	local s
 	for s in $(sed 's|.*sysfsdev=||' "$1"); do [ -e "$s" ] || return 1; done
+}
+
+# liar_root TYPE: a root for MDEVCTL_ENV_ROOT in which sacc0's TYPE claims one
+# available instance and no device is active, but whose create file is the real one:
+# the tool's checks pass and the kernel's own answer comes back.
+liar_root() {
+	local t="$tmp/liar-$1/sys/class/mdev_bus/sacc0/mdev_supported_types/$1"
+	mkdir -p "$t" "$tmp/liar-$1/sys/bus/mdev/devices"
+	echo 1 >"$t/available_instances"
+	ln -sf "/sys/class/mdev_bus/sacc0/mdev_supported_types/$1/create" "$t/create"
+	echo "$tmp/liar-$1"
 }
 
 rm -rf /etc/mdevctl.d
@@ -95,6 +107,9 @@ t "starting an active UUID again exits 1: already active" \
 run start -p sacc0 -t sacc-2q -u "$u"
 t "the same UUID with another type names the existing one" \
 	has "$err" "device $u already exists on parent sacc0 with type sacc-1q"
+MDEVCTL_ENV_ROOT="$(liar_root sacc-1q)" run start -p sacc0 -t sacc-1q -u "$u"
+t "the kernel's EEXIST is translated: the UUID is in use" \
+	eval '[ $rc -eq 1 ] && has "$err" "cannot create device $u on parent sacc0: a device with this UUID already exists"'
 "$tool" stop -u "$u"
 # Several starts of one UUID at once: the kernel's EEXIST is translated for the losers
 # that passed the check before the winner created it.
@@ -115,15 +130,8 @@ t "two sacc-4q fill the budget" test "$(avail sacc0 sacc-4q)" = 0
 run start -p sacc0 -t sacc-4q
 t "a third sacc-4q exits 1: no instances of sacc-4q left on sacc0" \
 	eval '[ $rc -eq 1 ] && has "$err" "no instances of type sacc-4q left on parent sacc0"'
-# The kernel's own refusal (ENOSPC from sacc's budget), reached through a root whose
-# available_instances says 1 but whose create file is the real one.
-fr="$tmp/liar"
-mkdir -p "$fr/sys/class/mdev_bus/sacc0/mdev_supported_types/sacc-4q" "$fr/sys/bus/mdev"
-ln -s /sys/bus/mdev/devices "$fr/sys/bus/mdev/devices"
-echo 1 >"$fr/sys/class/mdev_bus/sacc0/mdev_supported_types/sacc-4q/available_instances"
-ln -s /sys/class/mdev_bus/sacc0/mdev_supported_types/sacc-4q/create \
-	"$fr/sys/class/mdev_bus/sacc0/mdev_supported_types/sacc-4q/create"
-MDEVCTL_ENV_ROOT="$fr" run start -p sacc0 -t sacc-4q
+# The kernel's own refusal (ENOSPC from sacc's budget), past the tool's check.
+MDEVCTL_ENV_ROOT="$(liar_root sacc-4q)" run start -p sacc0 -t sacc-4q
 t "the kernel's ENOSPC is translated: no instances left (the kernel said: No space left)" \
 	eval '[ $rc -eq 1 ] && has "$err" "no instances of type sacc-4q left on parent sacc0 (the kernel said: No space left on device)"'
 "$tool" stop -u "$a"; "$tool" stop -u "$b"
@@ -203,31 +211,58 @@ t "no device is left and the budget is whole" \
 m1="$(new_uuid)"
 "$tool" define -p mtty -t mtty-1 -u "$m1" --auto
 mtty_ko="${SACC_MTTY_KO:-}"
-udevadm monitor --kernel --property >"$tmp/uevents" 2>/dev/null &
-mon=$!
-sleep 1
+# Record the kernel's uevents while mtty loads (there is no udevd in the guest): a
+# netlink listener that stops at the first MDEV_STATE=registered or after 20 s.
+python3 - "$tmp/uevents" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)  # NETLINK_KOBJECT_UEVENT
+s.bind((0, 1))
+s.settimeout(1.0)
+open(sys.argv[1] + ".ready", "w").close()
+end = time.time() + 20
+with open(sys.argv[1], "w") as out:
+    while time.time() < end:
+        try:
+            msg = s.recv(65536)
+        except socket.timeout:
+            continue
+        out.write("\n".join(f.decode(errors="replace") for f in msg.split(b"\0") if f) + "\n\n")
+        out.flush()
+        if b"\0MDEV_STATE=registered" in msg:
+            break
+PY
+listener=$!
+for i in $(seq 1 50); do [ -e "$tmp/uevents.ready" ] && break; sleep 0.1; done
 if [ -n "$mtty_ko" ]; then
 	insmod "$mtty_ko"
 else
 	modprobe mtty
 fi
 loaded=$?
-sleep 1
-kill "$mon" 2>/dev/null
-wait "$mon" 2>/dev/null
+wait "$listener"
 if [ "$loaded" -ne 0 ] || [ ! -d /sys/class/mdev_bus/mtty ]; then
 	why="this kernel has no mtty module (modinfo mtty: $(modinfo mtty 2>&1 | head -1))"
-	for name in "mtty registers with MDEV_STATE=registered (what the udev rule matches)" \
-		"start-parent-mdevs mtty starts its auto definition" "types lists mtty's types" \
-		"start/list/stop on mtty" "mtty capacity exhaustion is reported" \
+	for name in "mtty's registration uevent carries MDEV_STATE=registered" \
+		"the udev rule's command for that uevent starts mtty's auto definition" \
+		"types lists mtty's types" "start/list/stop on mtty" \
+		"mtty capacity exhaustion is reported" \
 		"concurrent create/remove on mtty leaves a consistent state"; do
 		skip "$name" "$why"
 	done
 else
-	t "mtty registers with MDEV_STATE=registered (what the udev rule matches)" \
-		grep -qx "MDEV_STATE=registered" "$tmp/uevents"
-	run start-parent-mdevs mtty
-	t "start-parent-mdevs mtty starts its auto definition" eval '[ $rc -eq 0 ] && active "$m1"'
+	# The uevent (blank-line separated KEY=VALUE blocks) that registered the parent.
+	event="$(awk -v RS= '/\nMDEV_STATE=registered(\n|$)/' "$tmp/uevents")"
+	kname="$(sed -n 's|^DEVPATH=.*/||p' <<<"$event")"
+	t "mtty's registration uevent carries MDEV_STATE=registered" \
+		eval 'grep -qx "ACTION=change" <<<"$event" && [ "$kname" = mtty ]'
+	# Do what udev does with the rule as installed (binary path filled in): the rule
+	# matches that event when /etc/mdevctl.d/<parent> exists, and runs its command.
+	rule="$(sed "s|@BINDIR@|${tool%/*}|" "$SACC_REPO/mdevctl-lite/60-mdevctl-lite.rules.in" | grep -v '^#')"
+	cmd="$(sed -n 's/.*RUN+="\([^"]*\)".*/\1/p' <<<"$rule")"
+	cmd="${cmd//\$kernel/$kname}"
+	echo "udev rule: $rule; command: $cmd" >&2
+	t "the udev rule's command for that uevent starts mtty's auto definition" \
+		eval 'grep -qF "ENV{MDEV_STATE}==\"registered\"" <<<"$rule" && [ -d "/etc/mdevctl.d/$kname" ] && sh -c "$cmd" >&2 && active "$m1"'
 	"$tool" stop -u "$m1"
 	run types -p mtty
 	t "types lists mtty's types" eval 'has "$out" "  mtty-1" && has "$out" "  mtty-2"'
