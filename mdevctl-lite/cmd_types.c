@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * types: the mdev types each parent supports, in mdevctl's text format:
+ * types: the mdev types each parent supports, in mdevctl's text format (or with
+ * --dumpjson its JSON: [{"<parent>": [{"<type>": {"available_instances": N, ...}}]}]):
  *
  *   <parent>
  *     <type>
@@ -19,17 +20,19 @@
 
 #include "commands.h"
 #include "env.h"
+#include "output.h"
 #include "sysfs.h"
 
 static void types_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s types [-p PARENT]\n"
+		"Usage: %s types [-p PARENT] [--dumpjson]\n"
 		"\n"
 		"List the mdev types the parent devices support.\n"
 		"\n"
 		"Options:\n"
 		"  -p, --parent PARENT  only this parent\n"
+		"      --dumpjson       print JSON (mdevctl's format)\n"
 		"  -h, --help           show this help\n",
 		progname);
 }
@@ -78,9 +81,45 @@ struct type_info {
 	char desc[4096];
 };
 
-/* Read every type of PARENT first, so that a failure prints nothing half-done. */
-static int print_parent(const char *parent)
+/* {"<type>": {"available_instances": N, "device_api": ..., "name"?, "description"?}} */
+static json_object *type_to_json(const char *parent, const char *type,
+				 const struct type_info *ti, const char *desc)
 {
+	json_object *o, *w;
+	long avail;
+	char *end;
+
+	avail = strtol(ti->avail, &end, 10);
+	if (end == ti->avail || *end) {
+		errorf("available_instances of type %s on parent %s is not a number: '%s'",
+		       type, parent, ti->avail);
+		return NULL;
+	}
+	o = json_object_new_object();
+	w = json_object_new_object();
+	if (!o || !w) {
+		json_object_put(o);
+		json_object_put(w);
+		errorf("out of memory listing the types of parent %s", parent);
+		return NULL;
+	}
+	json_object_object_add(o, "available_instances", json_object_new_int64(avail));
+	json_object_object_add(o, "device_api", json_object_new_string(ti->api));
+	if (ti->name[0])
+		json_object_object_add(o, "name", json_object_new_string(ti->name));
+	if (desc[0])
+		json_object_object_add(o, "description", json_object_new_string(desc));
+	json_object_object_add(w, type, o);
+	return w;
+}
+
+/*
+ * Read every type of PARENT first, so that a failure prints nothing half-done; then
+ * print them as text, or add them to JPARENTS when it is not NULL.
+ */
+static int print_parent(const char *parent, json_object *jparents)
+{
+	json_object *jtypes = NULL, *jt;
 	struct name_list types;
 	struct type_info *info;
 	char line[8192];
@@ -112,7 +151,23 @@ static int print_parent(const char *parent)
 			ret = type_attr(parent, t, "description", ti->desc,
 					sizeof(ti->desc), 1);
 	}
-	if (!ret) {
+	if (!ret && jparents) {
+		jtypes = json_object_new_array();
+		for (i = 0; i < types.count && jtypes; i++) {
+			join_lines(info[i].desc, line, sizeof(line));
+			jt = type_to_json(parent, types.names[i], &info[i], line);
+			if (!jt) {
+				json_object_put(jtypes);
+				jtypes = NULL;
+				break;
+			}
+			json_object_array_add(jtypes, jt);
+		}
+		if (jtypes)
+			json_object_object_add(jparents, parent, jtypes);
+		else
+			ret = -EINVAL;
+	} else if (!ret) {
 		printf("%s\n", parent);
 		for (i = 0; i < types.count; i++) {
 			printf("  %s\n    Available instances: %s\n    Device API: %s\n",
@@ -134,12 +189,14 @@ int cmd_types(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "parent", required_argument, NULL, 'p' },
+		{ "dumpjson", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *want = NULL, *hint;
+	json_object *jparents = NULL, *top;
 	struct name_list parents;
-	int c, ret = 0, found = 0;
+	int c, ret = 0, found = 0, json = 0;
 	size_t i;
 
 	opterr = 0;
@@ -148,6 +205,9 @@ int cmd_types(int argc, char **argv)
 		case 'p':
 			want = optarg;
 			break;
+		case 'J':
+			json = 1;
+			break;
 		case 'h':
 			types_usage(stdout);
 			return EXIT_OK;
@@ -155,21 +215,27 @@ int cmd_types(int argc, char **argv)
 			return bad_option(argv, c);
 		}
 	}
-	if (optind < argc) {
-		errorf("types: unexpected argument '%s'", argv[optind]);
+	if (no_more_args(argc, argv))
 		return EXIT_USAGE;
-	}
 
 	ret = parents_list(&parents);
 	if (ret) {
 		errorf("cannot list mdev parents: %s", strerror(-ret));
 		return EXIT_FAILED;
 	}
+	if (json) {
+		jparents = json_object_new_object();
+		if (!jparents) {
+			errorf("out of memory listing types");
+			name_list_free(&parents);
+			return EXIT_FAILED;
+		}
+	}
 	for (i = 0; i < parents.count && !ret; i++) {
 		if (want && strcmp(want, parents.names[i]))
 			continue;
 		found = 1;
-		ret = print_parent(parents.names[i]);
+		ret = print_parent(parents.names[i], jparents);
 	}
 	if (want && !found) {
 		hint = parent_suggest(&parents, want);
@@ -179,6 +245,18 @@ int cmd_types(int argc, char **argv)
 			errorf("parent '%s' not found: no such mdev parent is registered", want);
 		ret = -ENOENT;
 	}
+	if (json && !ret) {
+		/* mdevctl prints [] rather than [{}] when there is no parent. */
+		top = json_object_new_array();
+		if (top && json_object_object_length(jparents))
+			json_object_array_add(top, json_object_get(jparents));
+		if (!top || json_print(top)) {
+			errorf("out of memory printing JSON");
+			ret = -ENOMEM;
+		}
+		json_object_put(top);
+	}
+	json_object_put(jparents);
 	name_list_free(&parents);
 	return ret ? EXIT_FAILED : EXIT_OK;
 }

@@ -3,6 +3,8 @@
 #ifndef MDEVCTL_LITE_COMMANDS_H
 #define MDEVCTL_LITE_COMMANDS_H
 
+#include "mdev.h"
+
 /* Exit codes, documented in mdevctl-lite.8. */
 enum {
 	EXIT_OK = 0,
@@ -27,6 +29,24 @@ extern const char *progname;
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int bad_option(char **argv, int c);
 
+/* What -u, -p and -t name; empty uuid and NULL when not given. */
+struct device_sel {
+	char uuid[UUID_STR_LEN];
+	const char *parent;
+	const char *type;
+};
+
+int device_option(struct device_sel *sel, char **argv, int c);
+int need_uuid(char **argv, const struct device_sel *sel);
+int no_more_args(int argc, char **argv);
+
+int cmd_list(int argc, char **argv);
 int cmd_types(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_define(int argc, char **argv);
+int cmd_undefine(int argc, char **argv);
+int cmd_modify(int argc, char **argv);
+int cmd_start_parent_mdevs(int argc, char **argv);
 
 #endif

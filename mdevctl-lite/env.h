@@ -5,8 +5,10 @@
 
 #include <stddef.h>
 
-/* Where the mdev parents are, relative to the root. */
-#define ENV_PARENT_BASE "/sys/class/mdev_bus"
+/* Where things are, relative to the root (the same places mdevctl uses). */
+#define ENV_PARENT_BASE "/sys/class/mdev_bus"	/* registered parents */
+#define ENV_MDEV_BASE "/sys/bus/mdev/devices"	/* active devices */
+#define ENV_CONFIG_BASE "/etc/mdevctl.d"	/* definitions: <parent>/<uuid> */
 
 /*
  * env_path() - build ROOT + FORMAT... into BUF, where ROOT is $MDEVCTL_ENV_ROOT

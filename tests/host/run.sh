@@ -3,9 +3,13 @@
 #
 # Host tests of mdevctl-lite: golden files over fake sysfs trees, with the tool built
 # under ASan and UBSan. Each golden/<case>.cmd holds the tree name on its first line
-# and the arguments on the second; golden/<case>.out is the expected stdout, stderr
-# and exit status. SACC_UPDATE_GOLDEN=1 rewrites the .out files from what runs now.
-# Prints TAP-style lines and the totals.
+# and the arguments on the second (or "@SCRIPT ARGS" to run mdevctl-lite/scripts/SCRIPT
+# with the tool); any further lines are shell commands run afterwards in the tree's
+# root (e.g. to show the definition file the command wrote). golden/<case>.out is the
+# expected stdout and stderr of each, with the exit status. UUIDs the tool generates
+# (random, version 4) show as <random-uuid>. SACC_UPDATE_GOLDEN=1 rewrites the .out
+# files from what runs now. Then the fault tests (fault.sh) and the install test
+# (install.sh). Prints TAP-style lines and the totals.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -31,11 +35,24 @@ for cmdfile in "$here"/golden/*.cmd; do
 	(. "$here/trees/lib.sh"; . "$here/trees/$tree.sh")
 	actual="$tmp/$name.actual"
 	{
-		echo "\$ mdevctl-lite $args"
-		# shellcheck disable=SC2086 # the arguments are split as a shell would
-		MDEVCTL_ENV_ROOT="$ROOT" "$tool" $args 2>&1
+		if [[ "$args" == @* ]]; then
+			script="${args%% *}"
+			echo "\$ ${script#@}${args#"$script"}"
+			# shellcheck disable=SC2086 # the arguments are split as a shell would
+			(cd "$ROOT" && MDEVCTL_ENV_ROOT="$ROOT" MDEVCTL_LITE="$tool" \
+				"$repo/mdevctl-lite/scripts/${script#@}" ${args#"$script"} 2>&1)
+		else
+			echo "\$ mdevctl-lite $args"
+			# shellcheck disable=SC2086 # the arguments are split as a shell would
+			(cd "$ROOT" && MDEVCTL_ENV_ROOT="$ROOT" "$tool" $args 2>&1)
+		fi
 		echo "[exit $?]"
-	} >"$actual"
+		sed -n '3,$p' "$cmdfile" | while IFS= read -r check; do
+			echo "\$ $check"
+			(cd "$ROOT" && bash -c "$check" 2>&1)
+			echo "[exit $?]"
+		done
+	} | sed -E "s#$tmp/$name#ROOT#g; s#$tool#mdevctl-lite#g; s/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/<random-uuid>/g" >"$actual"
 	if [ "${SACC_UPDATE_GOLDEN:-0}" = 1 ]; then
 		cp "$actual" "$here/golden/$name.out"
 	fi
@@ -53,6 +70,23 @@ if [ "$n" -eq 0 ]; then
 	echo "not ok 1 - no golden case found in $here/golden"
 	fail=1
 fi
+
+# host_check NAME COMMAND...: one TAP line for whether COMMAND succeeds (for the
+# checks that are not golden files).
+host_check() {
+	local name="$1"
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $name"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - $name"
+		fail=$((fail + 1))
+	fi
+}
+. "$here/fault.sh"
+. "$here/install.sh"
 tap_add_totals "$pass" "$fail" 0
 echo "host: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -83,6 +83,7 @@ for suite in $SACC_SUITES; do
 	kunit) run_kunit kunit "$SACC_MODULE_DIR/tests/sacc_kunit.ko" ;;
 	selftest-kunit-fail) run_kunit "$suite" "$SACC_SELFTEST_DIR/sacc_selftest_kunit.ko" ;;
 	selftest-*) run_program "$suite" "$SACC_REPO/tests/selftest/$suite.sh" ;;
+	cli-*) run_program "$suite" "$SACC_REPO/tests/cli/${suite#cli-}.sh" ;;
 	*) run_program "$suite" "$SACC_SUITE_BIN/$suite" ;;
 	esac
 done

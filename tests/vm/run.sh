@@ -58,6 +58,19 @@ if printf '%s\n' "${suites[@]}" | grep -q '^selftest-'; then
 		{ cat "$build/selftest-build.log" >&2; die "[$kind] harness self-test modules do not build"; }
 fi
 
+# The kernel's mtty sample, an independent mdev parent for the CLI suite: the debug
+# kernel has it as a module, Debian's kernel does not, so build it out of tree there.
+mtty_ko=""
+if printf '%s\n' "${suites[@]}" | grep -q '^cli-' &&
+	! find "$kdir/modules" -name 'mtty.ko*' | grep -q .; then
+	mkdir -p "$build/mtty"
+	cp "$("$here/kernel-source.sh")/samples/vfio-mdev/mtty.c" "$build/mtty/"
+	echo 'obj-m := mtty.o' >"$build/mtty/Kbuild"
+	make -s -C "$kdir/build" M="$build/mtty" modules >"$build/mtty-build.log" 2>&1 ||
+		{ cat "$build/mtty-build.log" >&2; die "[$kind] the mtty sample does not build"; }
+	mtty_ko="$build/mtty/mtty.ko"
+fi
+
 make -s -C "$repo/tests" vm-suites >&2 || die "[$kind] the VM suites do not build"
 initrd="$("$here/initramfs.sh" "$kdir")"
 
@@ -81,8 +94,9 @@ SACC_SUITE_BIN='$repo/build/tests'
 SACC_SUITES='${suites[*]}'
 SACC_SUITE_TIMEOUT='$suite_timeout'
 SACC_EXTRA_MODULES='$extra'
+SACC_MTTY_KO='$mtty_ko'
 export SACC_REPO SACC_RUN SACC_KERNEL SACC_MODDIR SACC_MODULE_DIR SACC_SELFTEST_DIR
-export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES
+export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES SACC_MTTY_KO
 JOB
 
 accel=tcg

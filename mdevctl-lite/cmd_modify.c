@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modify: change a definition (type, start mode, attributes) under the definitions
+ * lock, and replace the file atomically. Running devices are not changed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "defs.h"
+
+static void modify_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s modify -u UUID [-p PARENT] [-t TYPE] [-a|-m]\n"
+		"           [--addattr NAME --value VALUE [-i INDEX] | --delattr [-i INDEX]]\n"
+		"\n"
+		"Change the definition of a device. Attributes are written to the device in\n"
+		"list order when it starts; --addattr inserts before INDEX (default: at the\n"
+		"end), --delattr deletes the one at INDEX (default: the last). Running devices\n"
+		"are not changed.\n"
+		"\n"
+		"Options:\n"
+		"  -u, --uuid UUID      the device\n"
+		"  -p, --parent PARENT  its parent, when the UUID is defined under several\n"
+		"  -t, --type TYPE      change the mdev type\n"
+		"  -a, --auto           start automatically when the parent appears\n"
+		"  -m, --manual         start only when asked\n"
+		"      --addattr NAME   add an attribute (needs --value)\n"
+		"      --value VALUE    the value of the attribute to add\n"
+		"      --delattr        delete an attribute\n"
+		"  -i, --index INDEX    where to add or delete (0 is the first)\n"
+		"  -h, --help           show this help\n",
+		progname);
+}
+
+/* What to change. */
+struct change {
+	const char *type;
+	const char *addattr;
+	const char *value;
+	int delattr;
+	long index;	/* -1: at the end */
+	int autostart;	/* -1: unchanged */
+};
+
+static int apply(struct mdev *dev, const struct change *ch)
+{
+	size_t at;
+
+	if (ch->type && mdev_set(&dev->type, ch->type))
+		return -ENOMEM;
+	if (ch->autostart >= 0)
+		dev->autostart = ch->autostart;
+	if (ch->addattr) {
+		at = ch->index < 0 ? dev->nattrs : (size_t)ch->index;
+		if (at > dev->nattrs) {
+			errorf("cannot add attribute %s to device %s at index %ld: it has %zu attributes (valid: 0 to %zu)",
+			       ch->addattr, dev->uuid, ch->index, dev->nattrs, dev->nattrs);
+			return -EINVAL;
+		}
+		return mdev_attr_insert(dev, at, ch->addattr, ch->value);
+	}
+	if (ch->delattr) {
+		if (!dev->nattrs) {
+			errorf("cannot delete an attribute of device %s: it has none", dev->uuid);
+			return -EINVAL;
+		}
+		at = ch->index < 0 ? dev->nattrs - 1 : (size_t)ch->index;
+		if (at >= dev->nattrs) {
+			errorf("cannot delete attribute %ld of device %s: it has %zu attributes (valid: 0 to %zu)",
+			       ch->index, dev->uuid, dev->nattrs, dev->nattrs - 1);
+			return -EINVAL;
+		}
+		mdev_attr_delete(dev, at);
+	}
+	return 0;
+}
+
+static int modify_locked(const char *uuid, const char *parent, const struct change *ch)
+{
+	struct mdev dev = { 0 };
+	int ret;
+
+	ret = defs_find_one(uuid, parent, &dev);
+	if (ret == -ENOENT)
+		defs_report_missing(uuid, parent);
+	if (!ret)
+		ret = apply(&dev, ch);
+	if (!ret)
+		ret = defs_write(&dev);
+	mdev_clear(&dev);
+	return ret;
+}
+
+/* Check option combinations; a usage error names the problem. */
+static int check_change(const char *cmd, const struct change *ch, int have_index)
+{
+	const char *problem = NULL;
+
+	if (ch->addattr && !ch->value)
+		problem = "--addattr needs --value";
+	else if (ch->value && !ch->addattr)
+		problem = "--value needs --addattr";
+	else if (ch->addattr && ch->delattr)
+		problem = "--addattr and --delattr exclude each other";
+	else if (have_index && !ch->addattr && !ch->delattr)
+		problem = "--index needs --addattr or --delattr";
+	else if (!ch->type && !ch->addattr && !ch->delattr && ch->autostart < 0)
+		problem = "nothing to change (give --type, --auto, --manual, --addattr or --delattr)";
+	if (problem)
+		errorf("%s: %s", cmd, problem);
+	return problem ? -1 : 0;
+}
+
+int cmd_modify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "parent", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "auto", no_argument, NULL, 'a' },
+		{ "manual", no_argument, NULL, 'm' },
+		{ "addattr", required_argument, NULL, 'A' },
+		{ "value", required_argument, NULL, 'V' },
+		{ "delattr", no_argument, NULL, 'D' },
+		{ "index", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct change ch = { .index = -1, .autostart = -1 };
+	struct device_sel sel = { 0 };
+	char *end;
+	int c, lock, ret, have_index = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":u:p:t:ami:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			ch.type = optarg;
+			break;
+		case 'a':
+		case 'm':
+			if (ch.autostart >= 0 && ch.autostart != (c == 'a')) {
+				errorf("%s: --auto and --manual exclude each other", argv[0]);
+				return EXIT_USAGE;
+			}
+			ch.autostart = c == 'a';
+			break;
+		case 'A':
+			ch.addattr = optarg;
+			break;
+		case 'V':
+			ch.value = optarg;
+			break;
+		case 'D':
+			ch.delattr = 1;
+			break;
+		case 'i':
+			errno = 0;
+			ch.index = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || ch.index < 0) {
+				errorf("%s: --index '%s' is not a number from 0 up", argv[0], optarg);
+				return EXIT_USAGE;
+			}
+			have_index = 1;
+			break;
+		case 'h':
+			modify_usage(stdout);
+			return EXIT_OK;
+		default:
+			if (device_option(&sel, argv, c))
+				return EXIT_USAGE;
+		}
+	}
+	if (no_more_args(argc, argv))
+		return EXIT_USAGE;
+	if (need_uuid(argv, &sel))
+		return EXIT_USAGE;
+	if (check_change(argv[0], &ch, have_index))
+		return EXIT_USAGE;
+	lock = defs_lock();
+	if (lock < 0)
+		return EXIT_FAILED;
+	ret = modify_locked(sel.uuid, sel.parent, &ch);
+	defs_unlock(lock);
+	return ret ? EXIT_FAILED : EXIT_OK;
+}

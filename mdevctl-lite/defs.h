@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Definitions: /etc/mdevctl.d/<parent>/<uuid>, in mdevctl's JSON format. */
+#ifndef MDEVCTL_LITE_DEFS_H
+#define MDEVCTL_LITE_DEFS_H
+
+#include <stddef.h>
+
+#include "mdev.h"
+
+int defs_lock(void);
+void defs_unlock(int fd);
+
+int defs_parse_file(const char *path, struct mdev *dev, char *err, size_t errlen);
+int defs_list(const char *uuid, const char *parent, struct mdev_list *out);
+int defs_find_one(const char *uuid, const char *parent, struct mdev *out);
+void defs_report_missing(const char *uuid, const char *parent);
+int defs_write(const struct mdev *dev);
+int defs_remove(const char *parent, const char *uuid);
+
+#endif

@@ -1,0 +1,3 @@
+devices
+define -u 11111111-0000-1000-8000-000000000002 -p mtty -t mtty-2 -a
+cat etc/mdevctl.d/mtty/11111111-0000-1000-8000-000000000002; echo

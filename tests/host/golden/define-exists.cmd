@@ -1,0 +1,3 @@
+devices
+define -u 11111111-0000-1000-8000-000000000004 -p sacc0 -t sacc-1q
+cat etc/mdevctl.d/sacc0/11111111-0000-1000-8000-000000000004; echo

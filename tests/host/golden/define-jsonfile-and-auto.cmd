@@ -1,0 +1,2 @@
+jsonfiles
+define -p sacc0 --auto --jsonfile dev.json

@@ -1,0 +1,2 @@
+two-parents
+define -p sacc0

@@ -1,0 +1,2 @@
+devices
+list -u 1234

@@ -1,0 +1,2 @@
+broken-def
+list -d

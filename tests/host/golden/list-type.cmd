@@ -1,0 +1,2 @@
+devices
+list -d -t sacc-2q

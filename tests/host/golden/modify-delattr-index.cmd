@@ -1,0 +1,3 @@
+devices
+modify -u 11111111-0000-1000-8000-000000000001 --delattr -i 0
+cat etc/mdevctl.d/sacc0/11111111-0000-1000-8000-000000000001; echo

@@ -1,0 +1,3 @@
+devices
+modify -u 11111111-0000-1000-8000-000000000006 -p mtty --auto
+cat etc/mdevctl.d/mtty/11111111-0000-1000-8000-000000000006; echo

@@ -1,0 +1,3 @@
+devices
+modify -u 11111111-0000-1000-8000-000000000001 -t sacc-2q --manual
+cat etc/mdevctl.d/sacc0/11111111-0000-1000-8000-000000000001; echo

@@ -1,0 +1,3 @@
+devices
+remove -u 11111111-0000-1000-8000-000000000003
+cat sys/class/mdev_bus/mtty/11111111-0000-1000-8000-000000000003/remove; echo

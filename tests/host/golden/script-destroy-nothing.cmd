@@ -1,0 +1,2 @@
+two-parents
+@mdev-destroy-parent sacc0

@@ -1,0 +1,2 @@
+two-parents
+@mdev-provision sacc0 sacc-1q zero

@@ -1,0 +1,2 @@
+exhausted
+@mdev-provision sacc0 sacc-4q 2

@@ -1,0 +1,2 @@
+empty
+@mdev-provision --help

@@ -1,0 +1,2 @@
+jsonfiles
+start -p sacc0 -t sacc-1q --jsonfile dev.json

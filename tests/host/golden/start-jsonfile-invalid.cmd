@@ -1,0 +1,2 @@
+jsonfiles
+start -p sacc0 --jsonfile array.json

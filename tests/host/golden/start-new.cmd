@@ -1,0 +1,3 @@
+two-parents
+start -p sacc0 -t sacc-1q -u 11111111-0000-1000-8000-000000000007
+cat sys/class/mdev_bus/sacc0/mdev_supported_types/sacc-1q/create; echo

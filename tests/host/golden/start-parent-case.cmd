@@ -1,0 +1,2 @@
+two-parents
+start -p SACC0 -t sacc-1q

@@ -1,0 +1,2 @@
+empty
+start-parent-mdevs --help

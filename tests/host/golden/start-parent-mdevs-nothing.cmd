@@ -1,0 +1,2 @@
+devices
+start-parent-mdevs mtty

@@ -1,0 +1,2 @@
+two-parents
+start -p nosuch -t sacc-1q

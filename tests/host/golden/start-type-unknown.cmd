@@ -1,0 +1,2 @@
+two-parents
+start -p sacc0 -t sacc-8q

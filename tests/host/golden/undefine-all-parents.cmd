@@ -1,0 +1,3 @@
+devices
+undefine -u 11111111-0000-1000-8000-000000000006
+ls etc/mdevctl.d/sacc0 etc/mdevctl.d/mtty

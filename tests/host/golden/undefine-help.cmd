@@ -1,0 +1,2 @@
+empty
+undefine --help
