@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Prepare the debug test kernel: Debian's linux-source-6.12, `tinyconfig` plus
-# tests/vm/debug-kernel.config (KUnit, KASAN, lockdep, kmemleak, VFIO+iommufd, mdev
+# Prepare the debug test kernel: Debian's linux-source-6.12 with the fixes in
+# tests/vm/patches/ applied, `tinyconfig` plus tests/vm/debug-kernel.config (KUnit, KASAN, lockdep, kmemleak, VFIO+iommufd, mdev
 # samples, KVM_AMD). Built once into $SACC_CACHE/kernel-debug-<version>-<hash>/ and
 # reused until the source version, the compiler, the fragment or this script change.
 #
@@ -16,10 +16,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/common.sh"
 
 frag="$here/debug-kernel.config"
-src="$("$here/kernel-source.sh")"
-srcver="$(dpkg-query -W -f='${Version}' linux-source-6.12)"
+patches=("$here"/patches/*.patch)
+srcver="$(dpkg-query -W -f='${Version}' linux-source-6.12)" ||
+	die "linux-source-6.12 is not installed (run tests/vm/deps.sh)"
 cc_ver="$(gcc --version | head -n1)"
-key="$(hash_of "$srcver" "$cc_ver" "$frag" "recipe $RECIPE")"
+patch_key="$(hash_of "${patches[@]}")"
+key="$(hash_of "$srcver" "$cc_ver" "$frag" "recipe $RECIPE" "$patch_key")"
 out="$SACC_CACHE/kernel-debug-${srcver//[^A-Za-z0-9.+-]/_}-$key"
 
 if [ -f "$out/.complete" ]; then
@@ -31,6 +33,18 @@ mkdir -p "$SACC_CACHE"
 exec 9>"$SACC_CACHE/kernel-debug.lock"
 flock 9
 if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
+
+# The kernel source with our patches, unpacked apart from the pristine reference tree.
+src="$SACC_CACHE/src/linux-debug-${srcver//[^A-Za-z0-9.+-]/_}-$patch_key"
+if [ ! -f "$src/.complete" ]; then
+	log "kernel-debug: unpacking linux-source-6.12 and applying ${#patches[@]} patch(es)"
+	rm -rf "$src" && mkdir -p "$src"
+	tar -xf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=1
+	for p in "${patches[@]}"; do
+		patch -d "$src" -p1 --batch --quiet <"$p" || die "kernel-debug: $p does not apply"
+	done
+	touch "$src/.complete"
+fi
 
 rm -rf "$out" && mkdir -p "$out/build"
 blog="$out/build.log"
