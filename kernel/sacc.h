@@ -17,6 +17,8 @@
 #include <linux/pci_regs.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "uapi/sacc_regs.h"
 
@@ -24,6 +26,10 @@
 #define SACC_MAX_PARENTS	8
 #define SACC_NR_TYPES		3
 #define SACC_MAX_WEIGHT		64
+/* CAPS.OPS: the engine runs every opcode, NOP (bit 0) to BATCH (bit 5). */
+#define SACC_OPS_ALL		0x3f
+/* Default quota of pinned pages in an instance's DMA cache, per queue. */
+#define SACC_PINNED_PER_QUEUE	512
 
 /**
  * struct sacc_budget - a pool of identical capacity units shared by instances
@@ -59,12 +65,153 @@ struct sacc_type {
 };
 
 /**
+ * struct sacc_dma_ops - how the DMA cache pins pages and reaches memory uncached
+ * @pin: pin the page at @iova (page aligned), for writing too if @write; 0 or -errno
+ *       (-EPERM: the mapping does not allow that access)
+ * @unpin: unpin a page @pin pinned
+ * @rw: copy without the cache (vfio_dma_rw()); 0 or -errno
+ */
+struct sacc_dma_ops {
+	int (*pin)(void *ctx, u64 iova, bool write, struct page **page);
+	void (*unpin)(void *ctx, u64 iova);
+	int (*rw)(void *ctx, u64 iova, void *buf, size_t len, bool write);
+};
+
+/**
+ * struct sacc_dma - an instance's shadow translation cache (sacc_dma.c)
+ * @lock: protects @pages, @lru, @nr_pinned and the counters; held across an access
+ * @pages: IOVA page number -> &struct sacc_dma_page
+ * @lru: cached pages, least recently used first
+ * @nr_pinned: pages pinned now
+ * @max_pinned: quota; at it a miss evicts the least recently used page
+ * @use_cache: points to false: bypass, every access goes through @ops->rw; read
+ *             with READ_ONCE() at each access (a module parameter, changeable live)
+ * @hits: accesses to a cached page
+ * @misses: pages pinned on demand
+ * @evictions: pages unpinned to stay under @max_pinned
+ * @generation: bumped by every invalidation (see sacc_dma_fill())
+ * @ops: pinning
+ * @ctx: passed to @ops
+ */
+struct sacc_dma {
+	/* see @lock above */
+	struct mutex lock;
+	struct xarray pages;
+	struct list_head lru;
+	unsigned int nr_pinned;
+	unsigned int max_pinned;
+	const bool *use_cache;
+	u64 hits;
+	u64 misses;
+	u64 evictions;
+	u64 generation;
+	const struct sacc_dma_ops *ops;
+	void *ctx;
+};
+
+/**
+ * struct sacc_dma_stats - a snapshot of a cache's counters
+ * @hits: see &struct sacc_dma
+ * @misses: see &struct sacc_dma
+ * @evictions: see &struct sacc_dma
+ * @pinned: pages pinned now
+ */
+struct sacc_dma_stats {
+	u64 hits;
+	u64 misses;
+	u64 evictions;
+	u64 pinned;
+};
+
+/* sacc_dma.c */
+extern const struct sacc_dma_ops sacc_vfio_dma_ops;
+void sacc_dma_init(struct sacc_dma *dma, const struct sacc_dma_ops *ops, void *ctx);
+void sacc_dma_invalidate(struct sacc_dma *dma, u64 iova, u64 len);
+void sacc_dma_clear(struct sacc_dma *dma);
+int sacc_dma_access(struct sacc_dma *dma, u64 iova, void *buf, size_t len, bool write);
+void sacc_dma_stats(struct sacc_dma *dma, struct sacc_dma_stats *stats);
+void sacc_dma_reset_stats(struct sacc_dma *dma);
+
+/**
+ * struct sacc_exec - what an engine thread needs to execute descriptors
+ * @dma: the instance's DMA cache
+ * @a: a page-sized bounce buffer
+ * @b: another, for COMPARE
+ * @ops: descriptors completed OK since the caller last zeroed it
+ * @bytes: bytes they processed
+ */
+struct sacc_exec {
+	struct sacc_dma *dma;
+	void *a;
+	void *b;
+	u64 ops;
+	u64 bytes;
+};
+
+/**
+ * struct sacc_result - the outcome of one descriptor
+ * @error: SACC_QERR_* or 0
+ * @bytes: bytes processed
+ * @result: the completion record's result
+ */
+struct sacc_result {
+	u8 error;
+	u32 bytes;
+	u64 result;
+};
+
+/* sacc_exec.c */
+u8 sacc_desc_validate(const struct sacc_desc *d, bool in_batch);
+u8 sacc_exec_fetch(struct sacc_exec *x, u64 iova, struct sacc_desc *d, bool in_batch);
+u8 sacc_exec_one(struct sacc_exec *x, const struct sacc_desc *d,
+		 struct sacc_result *res);
+u8 sacc_exec_complete(struct sacc_exec *x, const struct sacc_desc *d,
+		      const struct sacc_result *res);
+
+#define SACC_MAX_ENGINES	16
+
+struct sacc_engine;
+
+/**
+ * struct sacc_engine_thread - one engine of a parent
+ * @task: the kernel thread
+ * @engine: the parent's engine it serves
+ * @x: its execution context and bounce buffers
+ */
+struct sacc_engine_thread {
+	struct task_struct *task;
+	struct sacc_engine *engine;
+	struct sacc_exec x;
+};
+
+/**
+ * struct sacc_engine - the engines of a parent, shared by all its instances
+ * @lock: protects @runlist and every queue's &sacc_queue.queued and .running; taken
+ *        inside an instance's lock, never the other way round
+ * @runlist: queues with work, in turn order
+ * @wq: engine threads wait here for work
+ * @idle: sacc_engine_quiesce() waits here for a queue to stop running
+ * @threads: the threads
+ * @nr_threads: how many run
+ */
+struct sacc_engine {
+	/* see @lock above */
+	spinlock_t lock;
+	struct list_head runlist;
+	wait_queue_head_t wq;
+	wait_queue_head_t idle;
+	struct sacc_engine_thread threads[SACC_MAX_ENGINES];
+	unsigned int nr_threads;
+};
+
+/**
  * struct sacc_parent - one sample accelerator, the parent of its instances
  * @dev: the parent device, /sys/class/sacc/sacc<N>; owns this structure
  * @mdev_parent: registration with the mdev core
  * @queues: the queue budget instances are carved from
  * @memory: the device memory budget, in MiB
  * @engines: engines shared by all instances of this parent
+ * @engine: the engine threads and their run list
  * @types: the types this parent offers
  * @type_ptrs: @types as the array of pointers mdev_register_parent() takes
  *
@@ -76,6 +223,7 @@ struct sacc_parent {
 	struct sacc_budget queues;
 	struct sacc_budget memory;
 	unsigned int engines;
+	struct sacc_engine engine;
 	struct sacc_type types[SACC_NR_TYPES];
 	struct mdev_type *type_ptrs[SACC_NR_TYPES];
 };
@@ -172,6 +320,8 @@ struct sacc_reg_desc {
  * @error: Q_ERROR
  * @error_info: Q_ERROR_INFO
  * @coalesce: Q_INTR_COALESCE
+ * @gen: changes whenever the queue is enabled, disabled or reset, so that the engine
+ *       can tell a result it fetched before is stale; not a register
  */
 struct sacc_queue_regs {
 	u32 base_lo;
@@ -183,6 +333,7 @@ struct sacc_queue_regs {
 	u32 error;
 	u32 error_info;
 	u32 coalesce;
+	u32 gen;
 };
 
 /**
@@ -250,6 +401,40 @@ struct sacc_irq {
 	u32 msi_sent;
 };
 
+struct sacc_mdev;
+
+/**
+ * struct sacc_queue - the engine's view of one queue of an instance
+ * @node: on the parent's run list while @queued
+ * @smdev: the instance
+ * @index: the queue number
+ * @queued: on the run list (under the engine lock)
+ * @running: an engine thread runs it (under the engine lock)
+ * @coalesced: completions counted toward the next interrupt (instance lock)
+ * @coalesce_timer: raises the cause USECS after the first counted completion
+ */
+struct sacc_queue {
+	struct list_head node;
+	struct sacc_mdev *smdev;
+	unsigned int index;
+	bool queued;
+	bool running;
+	unsigned int coalesced;
+	struct delayed_work coalesce_timer;
+};
+
+/**
+ * struct sacc_mdev_stats - an instance's counters (debugfs "stats")
+ * @ops: descriptors completed OK, batch elements included
+ * @bytes: bytes those processed
+ * @faults: queue halts
+ */
+struct sacc_mdev_stats {
+	u64 ops;
+	u64 bytes;
+	u64 faults;
+};
+
 /**
  * struct sacc_mdev - one instance: a PCI function given to one VFIO user
  * @vdev: the VFIO device; must stay first (vfio_alloc_device())
@@ -266,6 +451,11 @@ struct sacc_irq {
  * @cfg: emulated configuration space
  * @regs: the register window
  * @irq: interrupt wiring
+ * @open: a user has the device open: the engine may run its queues (@lock)
+ * @queues: the engine's view of the queues
+ * @stats: counters (@lock)
+ * @dma: the shadow DMA translation cache, used while @open
+ * @debugfs: the instance's debugfs directory
  */
 struct sacc_mdev {
 	struct vfio_device vdev;
@@ -279,6 +469,11 @@ struct sacc_mdev {
 	struct sacc_cfg cfg;
 	struct sacc_regs regs;
 	struct sacc_irq irq;
+	bool open;
+	struct sacc_queue queues[SACC_MAX_QUEUES];
+	struct sacc_mdev_stats stats;
+	struct sacc_dma dma;
+	struct dentry *debugfs;
 };
 
 /*
@@ -307,6 +502,26 @@ ssize_t sacc_devmem_rw(struct sacc_mdev *smdev, char __user *buf, size_t count,
 		       u64 off, bool write);
 int sacc_devmem_mmap(struct sacc_mdev *smdev, struct vm_area_struct *vma,
 		     u64 pgoff);
+
+/* sacc_engine.c */
+int sacc_engine_start(struct sacc_engine *e, unsigned int nr, const char *name);
+void sacc_engine_stop(struct sacc_engine *e);
+void sacc_engine_kick(struct sacc_mdev *smdev);
+void sacc_engine_quiesce(struct sacc_mdev *smdev);
+void sacc_engine_quiesce_disabled(struct sacc_mdev *smdev);
+void sacc_queues_init(struct sacc_mdev *smdev);
+void sacc_queues_stop_timers(struct sacc_mdev *smdev);
+void sacc_queues_flush_coalesced(struct sacc_mdev *smdev);
+
+/* sacc_debugfs.c */
+void sacc_debugfs_init(void);
+void sacc_debugfs_exit(void);
+void sacc_debugfs_add(struct sacc_mdev *smdev);
+void sacc_debugfs_remove(struct sacc_mdev *smdev);
+
+/* sacc_main.c: module parameters the instances read */
+extern bool sacc_param_dma_cache;
+extern unsigned int sacc_param_max_pinned_pages;
 
 /* sacc_mdev.c */
 extern struct mdev_driver sacc_mdev_driver;

@@ -29,6 +29,16 @@ static unsigned int engines = 2;
 module_param(engines, uint, 0444);
 MODULE_PARM_DESC(engines, "Engines per accelerator, shared by its instances, 1-16 (default 2)");
 
+bool sacc_param_dma_cache = true;
+module_param_named(dma_cache, sacc_param_dma_cache, bool, 0644);
+MODULE_PARM_DESC(dma_cache,
+		 "Use the shadow translation cache of pinned pages; 0 = every DMA access through vfio_dma_rw() (default 1)");
+
+unsigned int sacc_param_max_pinned_pages;
+module_param_named(max_pinned_pages, sacc_param_max_pinned_pages, uint, 0644);
+MODULE_PARM_DESC(max_pinned_pages,
+		 "Pinned pages an instance's cache may hold, read at open; 0 = 512 per queue of the instance (default 0)");
+
 static struct sacc_parent *sacc_parents[SACC_MAX_PARENTS];
 
 /* Refuse a configuration the device model cannot represent, naming the parameter. */
@@ -52,8 +62,9 @@ static int sacc_check_params(const struct sacc_parent_config *cfg)
 		       cfg->memory_mb, cfg->queues);
 		return -EINVAL;
 	}
-	if (cfg->engines < 1 || cfg->engines > 16) {
-		pr_err("sacc: engines=%u is out of range 1-16\n", cfg->engines);
+	if (cfg->engines < 1 || cfg->engines > SACC_MAX_ENGINES) {
+		pr_err("sacc: engines=%u is out of range 1-%d\n", cfg->engines,
+		       SACC_MAX_ENGINES);
 		return -EINVAL;
 	}
 	return 0;
@@ -84,9 +95,10 @@ static int __init sacc_init(void)
 	if (ret)
 		return ret;
 
+	sacc_debugfs_init();
 	ret = mdev_register_driver(&sacc_mdev_driver);
 	if (ret)
-		return ret;
+		goto remove_debugfs;
 	ret = sacc_parent_class_register();
 	if (ret)
 		goto unregister_driver;
@@ -108,6 +120,8 @@ destroy_parents:
 	sacc_parent_class_unregister();
 unregister_driver:
 	mdev_unregister_driver(&sacc_mdev_driver);
+remove_debugfs:
+	sacc_debugfs_exit();
 	return ret;
 }
 
@@ -116,6 +130,7 @@ static void __exit sacc_exit(void)
 	sacc_destroy_parents();
 	sacc_parent_class_unregister();
 	mdev_unregister_driver(&sacc_mdev_driver);
+	sacc_debugfs_exit();
 }
 
 module_init(sacc_init);

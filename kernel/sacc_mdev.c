@@ -41,9 +41,11 @@ static int sacc_mdev_init_dev(struct vfio_device *vdev)
 	spin_lock_init(&smdev->lock);
 	smdev->weight = type->weight;
 	sacc_cfg_init(&smdev->cfg, smdev->devmem_size);
-	/* No operation runs yet: CAPS reports none until the engine lands. */
-	sacc_regs_init(&smdev->regs, type->queues, type->memory_mb, 0);
+	sacc_regs_init(&smdev->regs, type->queues, type->memory_mb, SACC_OPS_ALL);
 	sacc_irq_init(&smdev->irq);
+	sacc_queues_init(smdev);
+	sacc_dma_init(&smdev->dma, &sacc_vfio_dma_ops, vdev);
+	smdev->dma.use_cache = &sacc_param_dma_cache;
 	return 0;
 }
 
@@ -54,18 +56,33 @@ static void sacc_mdev_release_dev(struct vfio_device *vdev)
 	sacc_type_give(smdev->parent, smdev->type);
 }
 
+/* Forget the coalescing counts: a reset or a new user starts from zero. */
+static void sacc_mdev_reset_queues(struct sacc_mdev *smdev)
+{
+	unsigned int q;
+
+	for (q = 0; q < SACC_MAX_QUEUES; q++)
+		smdev->queues[q].coalesced = 0;
+}
+
 /*
- * Reset the function: registers, pending interrupts and device memory, and with
- * @config also the configuration space (what VFIO_DEVICE_RESET and a new open do).
+ * Reset the function: registers, pending interrupts, device memory and the DMA
+ * shadow, and with @config also the configuration space (VFIO_DEVICE_RESET). The
+ * registers go first, so that the engine fetches nothing more; then it is waited
+ * for, so that no descriptor of before the reset still runs when this returns.
  */
 static void sacc_mdev_reset(struct sacc_mdev *smdev, bool config)
 {
 	spin_lock(&smdev->lock);
 	sacc_regs_reset(&smdev->regs);
+	sacc_mdev_reset_queues(smdev);
 	if (config)
 		sacc_cfg_init(&smdev->cfg, smdev->devmem_size);
 	sacc_irq_update(smdev);
 	spin_unlock(&smdev->lock);
+	sacc_engine_quiesce(smdev);
+	sacc_queues_stop_timers(smdev);
+	sacc_dma_clear(&smdev->dma);
 	sacc_devmem_clear(smdev);
 }
 
@@ -81,19 +98,38 @@ static int sacc_mdev_open_device(struct vfio_device *vdev)
 	ret = sacc_devmem_alloc(smdev);
 	if (ret)
 		return ret;
+	smdev->dma.max_pinned = sacc_param_max_pinned_pages ?:
+				SACC_PINNED_PER_QUEUE * smdev->type->queues;
+	sacc_dma_reset_stats(&smdev->dma);
 	spin_lock(&smdev->lock);
 	sacc_regs_reset(&smdev->regs);
+	sacc_mdev_reset_queues(smdev);
 	sacc_cfg_init(&smdev->cfg, smdev->devmem_size);
+	memset(&smdev->stats, 0, sizeof(smdev->stats));
+	smdev->open = true;
 	spin_unlock(&smdev->lock);
 	return 0;
 }
 
+/* Stop the engine on this instance, unpin everything, let go of the eventfds. */
 static void sacc_mdev_close_device(struct vfio_device *vdev)
 {
 	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
 
+	spin_lock(&smdev->lock);
+	smdev->open = false;
+	spin_unlock(&smdev->lock);
+	sacc_engine_quiesce(smdev);
+	sacc_queues_stop_timers(smdev);
+	sacc_dma_clear(&smdev->dma);
 	sacc_irq_release(smdev);
 	sacc_devmem_free(smdev);
+}
+
+/* The user unmapped [iova, iova + length): drop every shadow of it. */
+static void sacc_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
+{
+	sacc_dma_invalidate(&to_sacc_mdev(vdev)->dma, iova, length);
 }
 
 /*
@@ -155,11 +191,17 @@ static ssize_t sacc_mdev_regs_rw(struct sacc_mdev *smdev, char __user *buf,
 		sacc_irq_fatal(smdev);
 	if (fx & SACC_FX_IRQ)
 		sacc_irq_update(smdev);
-	/* SACC_FX_QUEUES: no engine executes queues yet. */
+	if (fx & SACC_FX_QUEUES) {
+		sacc_queues_flush_coalesced(smdev);
+		sacc_engine_kick(smdev);
+	}
 	spin_unlock(&smdev->lock);
 
 	if (fx & SACC_FX_RESET)
 		sacc_mdev_reset(smdev, false);
+	else if (fx & SACC_FX_QUEUES)
+		/* A queue or the function was disabled: it is idle when the write returns. */
+		sacc_engine_quiesce_disabled(smdev);
 	if (write)
 		return 4;
 	le = cpu_to_le32(val);
@@ -407,6 +449,7 @@ static const struct vfio_device_ops sacc_vfio_ops = {
 	.mmap = sacc_mdev_mmap,
 	.ioctl = sacc_mdev_ioctl,
 	.request = sacc_mdev_request,
+	.dma_unmap = sacc_mdev_dma_unmap,
 	.bind_iommufd = vfio_iommufd_emulated_bind,
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
@@ -426,6 +469,7 @@ static int sacc_mdev_probe(struct mdev_device *mdev)
 	if (ret)
 		goto put_vdev;
 	dev_set_drvdata(&mdev->dev, smdev);
+	sacc_debugfs_add(smdev);
 	return 0;
 
 put_vdev:
@@ -437,6 +481,7 @@ static void sacc_mdev_remove(struct mdev_device *mdev)
 {
 	struct sacc_mdev *smdev = dev_get_drvdata(&mdev->dev);
 
+	sacc_debugfs_remove(smdev);
 	vfio_unregister_group_dev(&smdev->vdev);
 	vfio_put_device(&smdev->vdev);
 }

@@ -238,14 +238,19 @@ struct sacc_parent *sacc_parent_create(unsigned int id,
 	ret = device_add(&parent->dev);
 	if (ret)
 		goto put_device;
+	ret = sacc_engine_start(&parent->engine, cfg->engines, dev_name(&parent->dev));
+	if (ret)
+		goto del_device;
 
 	ret = mdev_register_parent(&parent->mdev_parent, &parent->dev,
 				   &sacc_mdev_driver, parent->type_ptrs,
 				   SACC_NR_TYPES);
 	if (ret)
-		goto del_device;
+		goto stop_engine;
 	return parent;
 
+stop_engine:
+	sacc_engine_stop(&parent->engine);
 del_device:
 	device_del(&parent->dev);
 put_device:
@@ -263,6 +268,7 @@ put_device:
 void sacc_parent_destroy(struct sacc_parent *parent)
 {
 	mdev_unregister_parent(&parent->mdev_parent);
+	sacc_engine_stop(&parent->engine);
 	device_unregister(&parent->dev);
 }
 

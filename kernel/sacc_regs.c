@@ -96,12 +96,19 @@ static u32 sacc_regs_causes(const struct sacc_regs *regs)
  */
 void sacc_regs_reset(struct sacc_regs *regs)
 {
+	unsigned int q;
+	u32 gen;
+
 	regs->ctrl = 0;
 	regs->fatal = false;
 	regs->intr_status = 0;
 	regs->intr_mask = sacc_regs_causes(regs);
 	regs->scratch = 0;
-	memset(regs->q, 0, sizeof(regs->q));
+	for (q = 0; q < SACC_MAX_QUEUES; q++) {
+		gen = regs->q[q].gen;
+		memset(&regs->q[q], 0, sizeof(regs->q[q]));
+		regs->q[q].gen = gen + 1;
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_regs_reset);
 
@@ -235,6 +242,7 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 {
 	struct sacc_queue_regs *q = &regs->q[queue];
 	u32 causes = sacc_regs_causes(regs);
+	unsigned int fx;
 
 	switch (reg->id) {
 	case SACC_R_CTRL:
@@ -249,15 +257,16 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 		regs->intr_mask = rw(regs->intr_mask, val, causes);
 		return SACC_FX_IRQ;
 	case SACC_R_INTR_TEST:
+		fx = 0;
 		if (val & SACC_INTR_TEST_FATAL) {
 			regs->fatal = true;
-			return SACC_FX_FATAL | SACC_FX_QUEUES;
+			fx |= SACC_FX_FATAL | SACC_FX_QUEUES;
 		}
 		if (val & SACC_INTR_TEST_RAISE) {
 			sacc_regs_raise(regs, SACC_INTR_TEST);
-			return SACC_FX_IRQ;
+			fx |= SACC_FX_IRQ;
 		}
-		return 0;
+		return fx;
 	case SACC_R_SCRATCH:
 		regs->scratch = val;
 		return 0;
@@ -274,7 +283,16 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 		q->tail = val & reg->wmask;
 		return SACC_FX_QUEUES;
 	case SACC_R_Q_CTRL:
-		q->ctrl = rw(q->ctrl, val, reg->wmask);
+		val = rw(q->ctrl, val, reg->wmask);
+		if ((val ^ q->ctrl) & SACC_Q_CTRL_ENABLE) {
+			q->gen++;
+			if (val & SACC_Q_CTRL_ENABLE) {
+				/* A queue starts from an empty ring at index 0. */
+				q->head = 0;
+				q->tail = 0;
+			}
+		}
+		q->ctrl = val;
 		return SACC_FX_QUEUES;
 	case SACC_R_Q_ERROR:
 		q->error &= ~(val & reg->wmask);

@@ -15,7 +15,7 @@ static struct sacc_regs *new_regs(struct kunit *test)
 	struct sacc_regs *regs = kunit_kzalloc(test, sizeof(*regs), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, regs);
-	sacc_regs_init(regs, NR_QUEUES, 16, 0);
+	sacc_regs_init(regs, NR_QUEUES, 16, SACC_OPS_ALL);
 	return regs;
 }
 
@@ -89,13 +89,19 @@ static void regs_reset_values(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_ID), SACC_ID_MAGIC);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_VERSION), SACC_VERSION);
-	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_CAPS), NR_QUEUES);
+	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_CAPS),
+			NR_QUEUES | SACC_OPS_ALL << SACC_CAPS_OPS_SHIFT);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_DEVMEM_SIZE), 16);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_CTRL), 0);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_STATUS), 0);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_INTR_STATUS), 0);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_INTR_MASK), causes);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_INTR_TEST), 0);
+	/* Both command bits at once: both happen. */
+	KUNIT_EXPECT_EQ(test, wr(regs, SACC_REG_INTR_TEST,
+				 SACC_INTR_TEST_FATAL | SACC_INTR_TEST_RAISE),
+			SACC_FX_FATAL | SACC_FX_QUEUES | SACC_FX_IRQ);
+	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_INTR_STATUS), SACC_INTR_TEST);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_SCRATCH), 0);
 	for (q = 0; q < NR_QUEUES; q++)
 		for (i = 0; i < ARRAY_SIZE(queue_offsets); i++)
@@ -190,6 +196,7 @@ static void regs_interrupt_status_is_write_1_to_clear(struct kunit *test)
 static void regs_commands_and_effects(struct kunit *test)
 {
 	struct sacc_regs *regs = new_regs(test);
+	u32 gen;
 
 	/* Write-only registers read 0; the doorbell records the tail. */
 	KUNIT_EXPECT_EQ(test, wr(regs, SACC_QUEUE_REG(0, SACC_Q_DOORBELL), 0xffff0005),
@@ -198,9 +205,21 @@ static void regs_commands_and_effects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_TAIL)), 5);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_STATUS)),
 			SACC_Q_STATUS_BUSY);
+	/* Enabling starts from an empty ring: the earlier doorbell is discarded. */
+	gen = regs->q[0].gen;
 	wr(regs, SACC_QUEUE_REG(0, SACC_Q_CTRL), SACC_Q_CTRL_ENABLE);
+	KUNIT_EXPECT_NE(test, regs->q[0].gen, gen);
+	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_TAIL)), 0);
+	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_STATUS)),
+			SACC_Q_STATUS_ENABLED);
+	wr(regs, SACC_QUEUE_REG(0, SACC_Q_DOORBELL), 3);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_STATUS)),
 			SACC_Q_STATUS_ENABLED | SACC_Q_STATUS_BUSY);
+	/* Rewriting ENABLE with the same value is no enable: nothing resets. */
+	gen = regs->q[0].gen;
+	wr(regs, SACC_QUEUE_REG(0, SACC_Q_CTRL), SACC_Q_CTRL_ENABLE);
+	KUNIT_EXPECT_EQ(test, regs->q[0].gen, gen);
+	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_TAIL)), 3);
 
 	/* CTRL.RESET asks for a reset and changes nothing by itself. */
 	KUNIT_EXPECT_EQ(test, wr(regs, SACC_REG_CTRL, SACC_CTRL_RESET | SACC_CTRL_ENABLE),
@@ -218,7 +237,8 @@ static void regs_commands_and_effects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_STATUS), 0);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_SCRATCH), 0);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_TAIL)), 0);
-	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_CAPS), NR_QUEUES);
+	KUNIT_EXPECT_EQ(test, rd(regs, SACC_REG_CAPS),
+			NR_QUEUES | SACC_OPS_ALL << SACC_CAPS_OPS_SHIFT);
 }
 
 static struct kunit_case sacc_regs_cases[] = {
