@@ -46,7 +46,7 @@ if ! "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device cli-mdevctl}"
+vm_suites="${SUITE:-lifecycle device engine cli-mdevctl}"
 kernels="${KERNELS:-debug distro}"
 
 # Prepare the kernels first, in the open: a cold debug kernel build takes minutes and

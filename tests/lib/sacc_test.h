@@ -2,8 +2,9 @@
 /*
  * Helpers for the VM suites: sysfs and mdev lifecycle (mdev_sysfs.c), opening an
  * instance through VFIO, by the type1 container or by iommufd (vfio_client.c),
- * region, register and configuration-space access (vfio_regs.c) and interrupts
- * (vfio_irq.c). Functions return 0 or a negative errno unless they say otherwise,
+ * region, register and configuration-space access (vfio_regs.c), interrupts
+ * (vfio_irq.c), and DMA mappings, buffers, queues and engine statistics
+ * (vfio_dma.c). Functions return 0 or a negative errno unless they say otherwise,
  * and never exit: the suites decide what is a failure.
  */
 #ifndef SACC_TEST_H
@@ -14,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/vfio.h>
+
+#include "sacc_regs.h"
 
 #define MDEV_BUS_CLASS	"/sys/class/mdev_bus"
 #define MDEV_DEVICES	"/sys/bus/mdev/devices"
@@ -43,12 +46,14 @@ void uuid_new(char out[UUID_STR_LEN]);
  * @group: /dev/vfio/<group>, or -1 on the iommufd path
  * @iommufd: /dev/iommu, or -1 on the container path
  * @device: the device fd
+ * @ioas_id: the IOAS the device is attached to on the iommufd path, else 0
  */
 struct vfio_handle {
 	int container;
 	int group;
 	int iommufd;
 	int device;
+	uint32_t ioas_id;
 };
 
 /* vfio_client.c */
@@ -131,5 +136,131 @@ int vfio_intx_unmask(const struct vfio_handle *h);
  * 1 fired, 0 timed out, or -errno.
  */
 int eventfd_wait(int fd, int timeout_ms);
+
+/* vfio_dma.c: DMA mappings, buffers, queues and engine statistics */
+#define DMA_PAGE	4096ul
+
+/*
+ * Map [@va, @va + @len) of this process at @iova for the device: VFIO_IOMMU_MAP_DMA
+ * on the container path, IOMMU_IOAS_MAP with a fixed IOVA on the iommufd path.
+ * @writable false gives a read-only mapping (device reads only). Page aligned.
+ * A handle opened into a shared container (h->container -1) cannot map: -EBADF.
+ */
+int vfio_dma_map(const struct vfio_handle *h, void *va, size_t len, uint64_t iova,
+		 bool writable);
+/* VFIO_IOMMU_UNMAP_DMA / IOMMU_IOAS_UNMAP of exactly [@iova, @iova + @len). */
+int vfio_dma_unmap(const struct vfio_handle *h, uint64_t iova, size_t len);
+
+/**
+ * struct dma_buf - page-aligned anonymous memory between two canary pages
+ * @va: the buffer (page aligned), @len bytes; the canary pages sit right before
+ *	and after it in this process and are never mapped for the device
+ * @len: buffer bytes, a multiple of DMA_PAGE
+ * @iova: where it is mapped, when @mapped
+ * @h: what it is mapped through, when @mapped
+ * @mapped: mapped for the device
+ * @area: the whole mmap(): canary, buffer, canary
+ * @area_len: its length
+ *
+ * A zeroed struct is "nothing allocated": dma_buf_free() accepts it.
+ */
+struct dma_buf {
+	uint8_t *va;
+	size_t len;
+	uint64_t iova;
+	const struct vfio_handle *h;
+	bool mapped;
+	void *area;
+	size_t area_len;
+};
+
+/* Allocate @len bytes (rounded up to pages), zeroed, with canary pages around. */
+int dma_buf_alloc(struct dma_buf *b, size_t len);
+int dma_buf_map(const struct vfio_handle *h, struct dma_buf *b, uint64_t iova,
+		bool writable);
+int dma_buf_unmap(struct dma_buf *b);
+/* Unmap if mapped (errors ignored), then free. Safe on a zeroed struct. */
+void dma_buf_free(struct dma_buf *b);
+/*
+ * Both canary pages hold their pattern: true. Otherwise false and *@bad is the
+ * offset of the first changed byte from the start of the front canary page.
+ */
+bool dma_buf_canaries_ok(const struct dma_buf *b, size_t *bad);
+
+/**
+ * struct sacc_queue - software side of one queue of an open instance
+ * @h: the instance
+ * @q: queue index
+ * @ring: CPU view of the ring (inside memory mapped at @ring_iova)
+ * @ring_iova: the ring's IOVA
+ * @size: entries (what is programmed in Q_SIZE by sacc_queue_setup())
+ * @tail: next entry software fills; what the last doorbell wrote
+ */
+struct sacc_queue {
+	const struct vfio_handle *h;
+	unsigned int q;
+	struct sacc_desc *ring;
+	uint64_t ring_iova;
+	uint32_t size;
+	uint32_t tail;
+};
+
+/*
+ * Program queue @q with the queue disabled (Q_BASE_LO/HI, Q_SIZE, Q_INTR_COALESCE),
+ * then enable it (the indices restart at 0), set COMMAND.MEMORY|MASTER in
+ * configuration space and CTRL.ENABLE. sq->tail is 0 afterwards.
+ */
+int sacc_queue_setup(struct sacc_queue *sq, const struct vfio_handle *h,
+		     unsigned int q, void *ring, uint64_t ring_iova, uint32_t size,
+		     uint32_t coalesce);
+/* Q_CTRL.ENABLE 0 -> 1 (after writing 0): sq->tail restarts at 0. */
+int sacc_queue_restart(struct sacc_queue *sq);
+/* COMMAND.MEMORY|MASTER and CTRL.ENABLE. */
+int sacc_device_enable(const struct vfio_handle *h);
+/*
+ * Write @n descriptors at sq->tail (wrapping), make them visible, and ring the
+ * doorbell with the new tail. The caller keeps the ring from overflowing.
+ */
+int sacc_submit(struct sacc_queue *sq, const struct sacc_desc *d, unsigned int n);
+/* Write @tail to Q_DOORBELL (no descriptor is written); sq->tail follows it. */
+int sacc_doorbell(struct sacc_queue *sq, uint32_t tail);
+/* Read or write a register of the queue's block. */
+int sacc_qread(const struct sacc_queue *sq, uint32_t reg, uint32_t *val);
+int sacc_qwrite(const struct sacc_queue *sq, uint32_t reg, uint32_t val);
+/*
+ * Poll @c until its status is not 0 (small sleeps, at most @timeout_ms), then copy
+ * the record to *@out (if not NULL): 0, or -ETIMEDOUT.
+ */
+int sacc_wait_completion(const struct sacc_completion *c, int timeout_ms,
+			 struct sacc_completion *out);
+/*
+ * Poll BAR0 register @off until (value & @mask) == @want, at most @timeout_ms:
+ * 0, -ETIMEDOUT, or a read error. *@last (if not NULL) gets the last value read.
+ */
+int sacc_wait_reg(const struct vfio_handle *h, uint32_t off, uint32_t mask,
+		  uint32_t want, int timeout_ms, uint32_t *last);
+/* Sleep @ms milliseconds. */
+void msleep(unsigned int ms);
+
+/* Engine statistics of an instance: /sys/kernel/debug/sacc/<uuid>/stats. */
+#define DEBUGFS_DIR	"/sys/kernel/debug"
+struct sacc_stats {
+	uint64_t ops;
+	uint64_t bytes;
+	uint64_t faults;
+	uint64_t cache_hits;
+	uint64_t cache_misses;
+	uint64_t cache_evictions;
+	uint64_t pinned_pages;
+};
+/* The kernel has debugfs (listed in /proc/filesystems). */
+bool debugfs_supported(void);
+/* debugfs is mounted at DEBUGFS_DIR. */
+bool debugfs_mounted(void);
+/*
+ * Read and parse the stats file: every "name value" line, in the documented
+ * order, nothing else. -ENOENT when the file is missing, -EPROTO when malformed.
+ */
+int sacc_stats_read(const char *uuid, struct sacc_stats *st);
 
 #endif /* SACC_TEST_H */

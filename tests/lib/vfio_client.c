@@ -22,6 +22,7 @@
 static void handle_init(struct vfio_handle *h)
 {
 	h->container = h->group = h->iommufd = h->device = -1;
+	h->ioas_id = 0;
 }
 
 void vfio_close(struct vfio_handle *h)
@@ -175,6 +176,7 @@ int vfio_open_iommufd(const char *uuid, struct vfio_handle *h)
 	attach.pt_id = alloc.out_ioas_id;
 	if (ioctl(h->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
 		goto fail;
+	h->ioas_id = alloc.out_ioas_id;
 	return 0;
 
 fail:

@@ -291,6 +291,10 @@ static void model_write(struct model *m, uint32_t off, uint32_t val)
 		m->q[q][qidx(SACC_Q_TAIL)] = val & SACC_Q_SIZE_MASK;
 		return;
 	}
+	if (q >= 0 && r->off == SACC_Q_CTRL && !(*v & SACC_Q_CTRL_ENABLE) &&
+	    (val & SACC_Q_CTRL_ENABLE))
+		/* Enabling a queue starts it from an empty ring (HEAD stays 0 here). */
+		m->q[q][qidx(SACC_Q_TAIL)] = 0;
 	switch (r->acc) {
 	case RW:
 		*v = (*v & ~w) | (val & w);
