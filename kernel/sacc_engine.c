@@ -77,6 +77,13 @@ void sacc_engine_quiesce(struct sacc_mdev *smdev)
 	spin_unlock(&e->lock);
 	for (q = 0; q < SACC_MAX_QUEUES; q++)
 		wait_event(e->idle, !READ_ONCE(smdev->queues[q].running));
+	/*
+	 * A thread clears .running inside the instance's lock and touches nothing of
+	 * the instance after it drops that lock: once we have held it too, the
+	 * instance may go away.
+	 */
+	spin_lock(&smdev->lock);
+	spin_unlock(&smdev->lock);
 }
 
 /**

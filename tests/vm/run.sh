@@ -36,7 +36,7 @@ debug|distro) ;;
 *) die "run.sh: --kernel must be debug or distro, not '$kind'" ;;
 esac
 # TCG is slow, and the debug kernel (KASAN, lockdep) slower still.
-[ -n "$timeout_s" ] || { [ "$kind" = debug ] && timeout_s=900 || timeout_s=420; }
+[ -n "$timeout_s" ] || { [ "$kind" = debug ] && timeout_s=1800 || timeout_s=900; }
 
 kdir="$("$here/kernel-$kind.sh")"
 release="$(cat "$kdir/release")"
