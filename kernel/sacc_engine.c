@@ -19,6 +19,9 @@
 
 #include "sacc.h"
 
+#define CREATE_TRACE_POINTS
+#include "sacc_trace.h"
+
 #define SACC_QUANTUM_PER_WEIGHT	8
 
 static bool sacc_queue_runnable(struct sacc_mdev *smdev, unsigned int q)
@@ -126,6 +129,9 @@ static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
 	if (!err) {
 		smdev->stats.ops += x->ops;
 		smdev->stats.bytes += x->bytes;
+		trace_sacc_complete(dev_name(smdev->vdev.dev), queue->index, head, x->bytes);
+	} else {
+		trace_sacc_fault(dev_name(smdev->vdev.dev), queue->index, head, err);
 	}
 	if (err != SACC_QERR_RING)
 		qr->head = (head + 1) & (size - 1);
@@ -164,8 +170,8 @@ static void sacc_coalesce_timeout(struct work_struct *work)
 }
 
 /* Execute the descriptor at @head of a ring; the queue's error code or 0. */
-static u8 sacc_queue_exec(struct sacc_exec *x, u64 base, u32 head, u32 size, u32 tail,
-			  bool *intr)
+static u8 sacc_queue_exec(struct sacc_queue *queue, struct sacc_exec *x, u64 base,
+			  u32 head, u32 size, u32 tail, bool *intr)
 {
 	struct sacc_result res = {};
 	struct sacc_desc d;
@@ -177,6 +183,8 @@ static u8 sacc_queue_exec(struct sacc_exec *x, u64 base, u32 head, u32 size, u32
 	err = sacc_exec_fetch(x, base + (u64)head * sizeof(d), &d, false);
 	if (err == SACC_QERR_DESC_FETCH)
 		return SACC_QERR_RING;		/* the ring entry itself is unreadable */
+	trace_sacc_submit(dev_name(queue->smdev->vdev.dev), queue->index, head, d.opcode,
+			  d.len);
 	if (!err)
 		err = sacc_exec_one(x, &d, &res);
 	*intr = d.flags & SACC_DESC_FLAG_INTR;
@@ -214,7 +222,7 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 
 		x->ops = 0;
 		x->bytes = 0;
-		err = sacc_queue_exec(x, base, head, size, tail, &intr);
+		err = sacc_queue_exec(queue, x, base, head, size, tail, &intr);
 
 		spin_lock(&smdev->lock);
 		sacc_queue_finish(smdev, queue, gen, head, size, intr, err, x);

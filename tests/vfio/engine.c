@@ -20,6 +20,7 @@
  * also when the test failed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
@@ -29,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -2004,6 +2007,62 @@ TEST_F_TIMEOUT(eng, max_pinned_pages_bounds_the_cache, 300)
 /* ------------------------------------------------------------------------------
  * The shadow translation follows unmap and remap, with and without the cache
  */
+#define TRACEFS "/sys/kernel/tracing"
+
+/* Read a whole tracefs/sysfs file into @buf (NUL-terminated); bytes read or -errno. */
+static ssize_t read_all(const char *path, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+/* The engine's trace events record a submit, a completion and a fault, by UUID. */
+TEST_F_TIMEOUT(eng, trace_events_record_submit_complete_and_fault, 300)
+{
+	static char trace[1 << 16];
+	struct sacc_desc d;
+	struct inst *in;
+	struct qctx qc;
+	struct stat st;
+	char want[128];
+
+	if (stat(TRACEFS, &st))
+		SKIP(return, "this kernel has no tracing (no " TRACEFS ")");
+	if (stat(TRACEFS "/events", &st))
+		ASSERT_EQ(0, mount("tracefs", TRACEFS, "tracefs", 0, NULL));
+	ASSERT_EQ(0, stat(TRACEFS "/events/sacc", &st)) TH_LOG("no sacc trace events");
+	ASSERT_EQ(0, sysfs_write(TRACEFS "/events/sacc/enable", "1"));
+
+	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
+	buf_at(_metadata, &self->e, in, PAGE, SRC_IOVA, true);
+	buf_at(_metadata, &self->e, in, PAGE, DST_IOVA, true);
+	exec_ok(_metadata, &qc, desc(SACC_OP_COPY, PAGE, SRC_IOVA, DST_IOVA, 0), PAGE, 0,
+		"COPY 4 KiB");
+	d = desc(0x77, 0, 0, 0, 0);
+	ASSERT_EQ(0, sacc_submit(&qc.sq, &d, 1));
+	ASSERT_EQ(0, sacc_wait_reg(&in->h, SACC_QUEUE_REG(0, SACC_Q_STATUS),
+				   SACC_Q_STATUS_HALTED, SACC_Q_STATUS_HALTED, WAIT_MS, NULL));
+	sysfs_write(TRACEFS "/events/sacc/enable", "0");
+	ASSERT_LT(0, read_all(TRACEFS "/trace", trace, sizeof(trace)));
+
+	snprintf(want, sizeof(want), "sacc_submit: %s q0 index=0 opcode=1 len=4096", in->uuid);
+	EXPECT_NE(NULL, strstr(trace, want)) TH_LOG("no '%s' in the trace", want);
+	snprintf(want, sizeof(want), "sacc_complete: %s q0 index=0 bytes=4096", in->uuid);
+	EXPECT_NE(NULL, strstr(trace, want)) TH_LOG("no '%s' in the trace", want);
+	snprintf(want, sizeof(want), "sacc_fault: %s q0 index=1 error=0x3", in->uuid);
+	EXPECT_NE(NULL, strstr(trace, want)) TH_LOG("no '%s' in the trace", want);
+}
+
 FIXTURE(shadow) {
 	struct env e;
 };
