@@ -8,6 +8,7 @@
 #   make test-kunit      the module's KUnit suites in the debug kernel
 #   make test-vm         the VM suites on the debug and distro kernels;
 #                        SUITE=lifecycle selects suites, KERNELS=distro the kernels
+#   make bench           engine throughput with and without the DMA cache (distro guest)
 #   make check           checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make clean
 # KDIR defaults to the running kernel's build tree, or, when it has none, to Debian's
@@ -42,6 +43,9 @@ test-kunit:
 test-vm:
 	@tests/run-all.sh vm
 
+bench:
+	@tests/bench/run.sh
+
 check: deps
 	@tests/check.sh
 
@@ -52,4 +56,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module tool test test-host test-harness test-kunit test-vm check clean
+.PHONY: all deps module tool test test-host test-harness test-kunit test-vm bench check clean
