@@ -162,6 +162,7 @@ struct sacc_result {
 
 /* sacc_exec.c */
 u8 sacc_desc_validate(const struct sacc_desc *d, bool in_batch);
+u32 sacc_crc32c(u32 crc, const void *buf, size_t len);
 u8 sacc_exec_fetch(struct sacc_exec *x, u64 iova, struct sacc_desc *d, bool in_batch);
 u8 sacc_exec_one(struct sacc_exec *x, const struct sacc_desc *d,
 		 struct sacc_result *res);

@@ -89,6 +89,22 @@ u8 sacc_desc_validate(const struct sacc_desc *d, bool in_batch)
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_desc_validate);
 
+/**
+ * sacc_crc32c() - continue a CRC-32C (Castagnoli) over @len bytes
+ * @crc: the running value: ~seed to start, the last return value to continue
+ * @buf: the bytes
+ * @len: how many
+ *
+ * The descriptor's result is ~sacc_crc32c(~seed, data) (zlib style).
+ *
+ * Return: the running value.
+ */
+u32 sacc_crc32c(u32 crc, const void *buf, size_t len)
+{
+	return __crc32c_le(crc, buf, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_crc32c);
+
 /* Read or write a chunk of user memory; a fault is an ADDR error. */
 static u8 dma_chunk(struct sacc_exec *x, u64 iova, void *buf, size_t n, bool write)
 {
@@ -121,7 +137,7 @@ static u8 sacc_exec_data(struct sacc_exec *x, const struct sacc_desc *d,
 		case SACC_OP_CRC32C:
 			err = dma_chunk(x, d->src + off, x->a, n, false);
 			if (!err)
-				crc = __crc32c_le(crc, x->a, n);
+				crc = sacc_crc32c(crc, x->a, n);
 			break;
 		case SACC_OP_COMPARE:
 			err = dma_chunk(x, d->src + off, x->a, n, false) ?:

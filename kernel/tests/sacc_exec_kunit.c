@@ -118,6 +118,35 @@ static void desc_address_wrap_and_overlap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sacc_desc_validate(&d, false), 0);
 }
 
+/* CRC32C as a descriptor computes it: ~update(~seed, data). */
+static u32 crc(u32 seed, const void *buf, size_t len)
+{
+	return ~sacc_crc32c(~seed, buf, len);
+}
+
+static void crc32c_known_vectors(struct kunit *test)
+{
+	u8 buf[32];
+	unsigned int i;
+
+	/* The check value of the CRC-32C catalogue entry. */
+	KUNIT_EXPECT_EQ(test, crc(0, "123456789", 9), 0xe3069283);
+	/* RFC 3720 (iSCSI), appendix B.4. */
+	memset(buf, 0, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, crc(0, buf, 32), 0x8a9136aa);
+	memset(buf, 0xff, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, crc(0, buf, 32), 0x62a8ab43);
+	for (i = 0; i < 32; i++)
+		buf[i] = i;
+	KUNIT_EXPECT_EQ(test, crc(0, buf, 32), 0x46dd794e);
+	for (i = 0; i < 32; i++)
+		buf[i] = 31 - i;
+	KUNIT_EXPECT_EQ(test, crc(0, buf, 32), 0x113fdb5c);
+	/* Nothing hashed leaves the seed; a result seeds the next part (chaining). */
+	KUNIT_EXPECT_EQ(test, crc(0x12345678, buf, 0), 0x12345678);
+	KUNIT_EXPECT_EQ(test, crc(crc(0, "1234", 4), "56789", 5), 0xe3069283);
+}
+
 static struct kunit_case sacc_exec_cases[] = {
 	KUNIT_CASE(desc_valid_ones_pass),
 	KUNIT_CASE(desc_reserved_bits_are_flags_errors),
@@ -125,6 +154,7 @@ static struct kunit_case sacc_exec_cases[] = {
 	KUNIT_CASE(desc_length_bounds),
 	KUNIT_CASE(desc_completion_address),
 	KUNIT_CASE(desc_address_wrap_and_overlap),
+	KUNIT_CASE(crc32c_known_vectors),
 	{}
 };
 
