@@ -4,7 +4,8 @@
 # make check: the kernel code's static checks. Fails on any finding.
 #   - scripts/checkpatch.pl --no-tree --strict -f on every kernel source file
 #   - scripts/kernel-doc -Wall: every kernel-doc comment complete
-#   - sparse (C=2) and W=1 builds of the module against the distro kernel, and
+#   - sparse (C=2) and W=1 builds of the module and of the guest driver
+#     (kernel/guest) against the distro kernel, and
 #     against the debug kernel, the only one with KUnit (so the KUnit suites are
 #     checked too; prepares that kernel if it is not cached yet)
 set -uo pipefail
@@ -32,14 +33,17 @@ if (cd "$repo" && "$ksrc/scripts/kernel-doc" -none -Wall "${files[@]}" 2>&1) | g
 fi
 
 for kind in distro debug; do
-for dir in kernel tests/selftest/kmod; do
+for dir in kernel kernel/guest tests/selftest/kmod; do
 	kdir="$kdistro"
 	[ "$kind" = debug ] && kdir="$kdebug"
 	echo "== sparse (C=2) and W=1: $dir against the $kind kernel"
-	out="$repo/build/check/$kind/$dir"
-	rm -rf "$out" && mkdir -p "$out"
-	cp -a "$repo/$dir/." "$out/"
-	log="$out/build.log"
+	# A copy of the whole top directory: kernel/guest includes ../uapi.
+	top="${dir%%/*}"
+	base="$repo/build/check/$kind/$(echo "$dir" | tr / _)"
+	rm -rf "$base" && mkdir -p "$base"
+	cp -a "$repo/$top" "$base/"
+	out="$base/$dir"
+	log="$base/build.log"
 	make -C "$kdir/build" M="$out" C=2 W=1 modules >"$log" 2>&1 || status=1
 	# Every compiler or sparse diagnostic is a finding.
 	if grep -E 'warning:|error:' "$log"; then
