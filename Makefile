@@ -8,6 +8,7 @@
 #   make test-kunit      the module's KUnit suites in the debug kernel
 #   make test-vm         the VM suites on the debug and distro kernels;
 #                        SUITE=lifecycle selects suites, KERNELS=distro the kernels
+#   make demo            one accelerator shared by several VMs, on Debian's kernel
 #   make bench           engine throughput with and without the DMA cache (distro guest)
 #   make check           checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make clean
@@ -43,6 +44,9 @@ test-kunit:
 test-vm:
 	@tests/run-all.sh vm
 
+demo:
+	@demo/run.sh
+
 bench:
 	@tests/bench/run.sh
 
@@ -56,4 +60,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module tool test test-host test-harness test-kunit test-vm bench check clean
+.PHONY: all deps module tool test test-host test-harness test-kunit test-vm demo bench check clean

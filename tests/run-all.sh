@@ -9,7 +9,8 @@
 #            guest and a failing KUnit case must each fail a run
 #   kunit    the module's KUnit suites in the debug kernel
 #   vm       the VM suites ($SUITE, default all) on the kernels in $KERNELS
-#            (default "debug distro")
+#            (default "debug distro"); nested-* suites only on the kernels in
+#            $NESTED_KERNELS (default "distro")
 # KUnit and the VM suites share one boot of the debug kernel when both are asked for.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -46,8 +47,11 @@ if ! "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device engine cli-mdevctl}"
+vm_suites="${SUITE:-lifecycle device engine cli-mdevctl nested-sharing}"
 kernels="${KERNELS:-debug distro}"
+# Nested guests are slow (nested KVM inside TCG): by default their suites run in the
+# distro-kernel VM only, the kernel `make demo` uses.
+nested_kernels="${NESTED_KERNELS:-distro}"
 
 # Prepare the kernels first, in the open: a cold debug kernel build takes minutes and
 # should not happen silently inside a layer.
@@ -73,7 +77,12 @@ has harness && layer "harness self-tests" "$here/selftest/run.sh"
 for k in $kernels; do
 	suites=()
 	[ "$k" = debug ] && has kunit && suites+=(kunit)
-	has vm && suites+=($vm_suites)
+	if has vm; then
+		for s in $vm_suites; do
+			[[ "$s" == nested-* ]] && [[ " $nested_kernels " != *" $k "* ]] && continue
+			suites+=("$s")
+		done
+	fi
 	[ ${#suites[@]} -gt 0 ] || continue
 	layer "VM: $k kernel" "$here/vm/run.sh" --kernel "$k" "${suites[@]}"
 done

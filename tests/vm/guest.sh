@@ -84,6 +84,8 @@ for suite in $SACC_SUITES; do
 	selftest-kunit-fail) run_kunit "$suite" "$SACC_SELFTEST_DIR/sacc_selftest_kunit.ko" ;;
 	selftest-*) run_program "$suite" "$SACC_REPO/tests/selftest/$suite.sh" ;;
 	cli-*) run_program "$suite" "$SACC_REPO/tests/cli/${suite#cli-}.sh" ;;
+	nested-*) run_program "$suite" "$SACC_REPO/tests/nested/${suite#nested-}.sh" ;;
+	demo) run_program demo "$SACC_REPO/demo/inside-vm.sh" ;;
 	*) run_program "$suite" "$SACC_SUITE_BIN/$suite" ;;
 	esac
 done

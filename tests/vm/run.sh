@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel debug|distro] [--timeout SEC] SUITE...
+# run.sh [--kernel debug|distro] [--timeout SEC] [--follow PREFIX] SUITE...
 #
 # Boots the chosen test kernel in QEMU (TCG; KVM only when the CPU really has
 # vmx/svm), always under `timeout`, with the host root shared read-only over 9p;
@@ -12,6 +12,9 @@
 # Prints one line per suite and ends with "N passed, N failed, N skipped". Exit
 # status 0 only when nothing failed. The run directory (serial log, TAP files, dmesg)
 # is kept under build/runs/; its path is printed when the run fails.
+#
+# --follow PREFIX prints, while the guest runs, the serial-console lines that start
+# with PREFIX (without it) on stderr: the progress of a long suite such as the demo.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -20,12 +23,14 @@ repo="$(cd "$here/../.." && pwd)"
 
 kind=debug
 timeout_s=""
+follow=""
 suites=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kind="$2"; shift 2 ;;
 	--timeout) timeout_s="$2"; shift 2 ;;
-	-h|--help) sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--follow) follow="$2"; shift 2 ;;
+	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "run.sh: unknown option $1" ;;
 	*) suites+=("$1"); shift ;;
 	esac
@@ -35,8 +40,9 @@ case "$kind" in
 debug|distro) ;;
 *) die "run.sh: --kernel must be debug or distro, not '$kind'" ;;
 esac
-# TCG is slow, and the debug kernel (KASAN, lockdep) slower still.
-[ -n "$timeout_s" ] || { [ "$kind" = debug ] && timeout_s=1800 || timeout_s=900; }
+# TCG is slow, the debug kernel (KASAN, lockdep) slower still, and nested guests
+# slowest of all.
+[ -n "$timeout_s" ] || timeout_s=1800
 
 kdir="$("$here/kernel-$kind.sh")"
 release="$(cat "$kdir/release")"
@@ -71,7 +77,20 @@ if printf '%s\n' "${suites[@]}" | grep -q '^cli-' &&
 	mtty_ko="$build/mtty/mtty.ko"
 fi
 
-make -s -C "$repo/tests" vm-suites >&2 || die "[$kind] the VM suites do not build"
+# The demo needs only the tool; the suites need every test program.
+if printf '%s\n' "${suites[@]}" | grep -qvx demo; then
+	make -s -C "$repo/tests" vm-suites >&2 || die "[$kind] the VM suites do not build"
+else
+	make -s -C "$repo/mdevctl-lite" OUT="$repo/build/tests/mdevctl-lite-build" >&2 ||
+		die "[$kind] mdevctl-lite does not build"
+fi
+
+# Nested suites start L2 guests inside the VM: their kernel, driver and initramfs are
+# built here, on the host.
+l2_env="SACC_L2_KERNEL='' SACC_L2_INITRD=''"
+if printf '%s\n' "${suites[@]}" | grep -qE '^(nested-|demo$)'; then
+	l2_env="$("$repo/tests/nested/prepare.sh")" || die "[$kind] cannot prepare the L2 guests"
+fi
 initrd="$("$here/initramfs.sh" "$kdir")"
 
 # A hanging suite is killed in the guest early enough to still collect the others'
@@ -95,9 +114,15 @@ SACC_SUITES='${suites[*]}'
 SACC_SUITE_TIMEOUT='$suite_timeout'
 SACC_EXTRA_MODULES='$extra'
 SACC_MTTY_KO='$mtty_ko'
+$l2_env
 export SACC_REPO SACC_RUN SACC_KERNEL SACC_MODDIR SACC_MODULE_DIR SACC_SELFTEST_DIR
 export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES SACC_MTTY_KO
+export SACC_L2_KERNEL SACC_L2_INITRD
 JOB
+# Variables the caller wants inside the guest (names in $SACC_PASS_ENV).
+for v in ${SACC_PASS_ENV:-}; do
+	printf "export %s=%q\n" "$v" "${!v}" >>"$run/job.env"
+done
 
 accel=tcg
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then accel=kvm; fi
@@ -114,8 +139,16 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
 	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap" \
 	-device "virtio-9p-pci,fsdev=results,mount_tag=results" \
-	</dev/null >"$run/qemu.log" 2>&1
+	</dev/null >"$run/qemu.log" 2>&1 &
+qemu_pid=$!
+if [ -n "$follow" ]; then
+	touch "$run/serial.log"
+	tail -n +1 -F --pid="$qemu_pid" "$run/serial.log" 2>/dev/null |
+		sed -u -n "s/\r\$//; s/^$follow//p" >&2 &
+fi
+wait "$qemu_pid"
 qemu_rc=$?
+wait
 set -e
 elapsed=$((SECONDS - start))
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# prepare.sh: build what an L2 guest needs, on the host, before the L1 VM boots:
+# the guest driver sacc_pci.ko for Debian's prebuilt kernel (the L2 kernel), a static
+# sacc-job, and the L2 initramfs (tests/nested/l2-init, busybox, 9p modules, both of
+# them). Prints two shell assignments for job.env:
+#   SACC_L2_KERNEL='<bzImage>'  SACC_L2_INITRD='<initramfs>'
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+. "$repo/tests/vm/common.sh"
+
+kdir="$("$repo/tests/vm/kernel-distro.sh")"
+release="$(cat "$kdir/release")"
+out="$repo/build/l2"
+mkdir -p "$out"
+
+log "[l2] building the guest driver sacc_pci.ko for $release"
+rm -rf "$out/kernel"
+mkdir -p "$out/kernel"
+cp -a "$repo/kernel/guest" "$repo/kernel/uapi" "$out/kernel/"
+make -s -C "$kdir/build" M="$out/kernel/guest" modules >"$out/driver-build.log" 2>&1 ||
+	{ cat "$out/driver-build.log" >&2; die "[l2] sacc_pci.ko does not build against $release"; }
+
+log "[l2] building sacc-job (static)"
+make -s -C "$repo/tools/sacc-job" OUT="$out/sacc-job" static >"$out/tool-build.log" 2>&1 ||
+	{ cat "$out/tool-build.log" >&2; die "[l2] sacc-job does not build"; }
+
+initrd="$("$repo/tests/vm/initramfs.sh" --name l2-initramfs --init "$here/l2-init" \
+	--modules "9pnet_virtio 9p" \
+	--file "$out/kernel/guest/sacc_pci.ko:sacc_pci.ko" \
+	--file "$out/sacc-job/sacc-job:bin/sacc-job" "$kdir")"
+echo "SACC_L2_KERNEL='$kdir/bzImage'"
+echo "SACC_L2_INITRD='$initrd'"
