@@ -40,20 +40,26 @@ check() { # check DESCRIPTION COMMAND...
 	fi
 }
 finish() {
-	for d in "$L2_DIR"/*/; do
-		[ -f "$d/qemu.pid" ] && kill -KILL "$(cat "$d/qemu.pid")" 2>/dev/null
-	done
+	l2_cleanup
 	mkdir -p "$SACC_RUN/demo"
 	cp -r "$L2_DIR"/. "$SACC_RUN/demo/" 2>/dev/null
 	echo "1..$n"
 }
 trap finish EXIT
+trap 'exit 143' TERM INT
 mkdir -p "$L2_DIR"
 
 # --- 1. capacity ---
 p=/sys/class/sacc/$parent
 say "== the accelerator: $parent has $(cat "$p/queues") queues, $(cat "$p/memory_mb") MiB of device memory, $(cat "$p/engines") engines"
-"$tool" types -p "$parent" 2>&1 | while IFS= read -r line; do say "   $line"; done
+# The same facts as `mdevctl-lite types -p $parent`, one line per type.
+"$tool" types -p "$parent" --dumpjson >"$L2_DIR/types.json" 2>&1
+for t in /sys/class/mdev_bus/$parent/mdev_supported_types/*; do
+	say "$(printf '   %-8s %-14s %-32s %s available' "$(basename "$t")" "$(cat "$t/name")" \
+		"$(cat "$t/description")" "$(cat "$t/available_instances")")"
+done
+check "mdevctl-lite types lists the parent's three types" \
+	bash -c "grep -c '\"sacc-[124]q\"' '$L2_DIR/types.json' | grep -qx 3"
 
 # --- 2. instances ---
 say "== one instance per VM, made with mdevctl-lite"
@@ -71,8 +77,8 @@ say "   $("$tool" list | wc -l) active instances; left on $parent: $(for t in sa
 	printf '%s=%s ' "$t" "$(cat "/sys/class/mdev_bus/$parent/mdev_supported_types/$t/available_instances")"; done)"
 
 # --- 3. VMs ---
-accel="$(l2_setup)"
-say "== starting ${#names[@]} VMs at once ($accel, Debian's kernel, the sacc_pci guest driver)"
+l2_setup
+say "== starting ${#names[@]} VMs at once ($L2_ACCEL, Debian's kernel, the sacc_pci guest driver)"
 for name in "${names[@]}"; do
 	[ -n "${uuid[$name]}" ] || continue
 	say "   $name: qemu-system-x86_64 ... -device vfio-pci,sysfsdev=/sys/bus/mdev/devices/${uuid[$name]}"
