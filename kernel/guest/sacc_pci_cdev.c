@@ -23,6 +23,12 @@
 
 #include "sacc_pci.h"
 
+/* A job's op goes into the descriptor as it is: the two sets of numbers are one. */
+static_assert(SACC_JOB_OP_COPY == SACC_OP_COPY);
+static_assert(SACC_JOB_OP_FILL == SACC_OP_FILL);
+static_assert(SACC_JOB_OP_COMPARE == SACC_OP_COMPARE);
+static_assert(SACC_JOB_OP_CRC32C == SACC_OP_CRC32C);
+
 static int sacc_cdev_open(struct inode *inode, struct file *file)
 {
 	/* misc_open() holds misc_mtx: remove has not unregistered us yet. */

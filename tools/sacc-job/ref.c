@@ -10,14 +10,6 @@ static unsigned char pattern_byte(uint64_t pattern, size_t i)
 	return (unsigned char)(pattern >> (8 * (i % 8)));
 }
 
-void ref_fill(void *dst, size_t len, uint64_t pattern)
-{
-	unsigned char *p = dst;
-
-	for (size_t i = 0; i < len; i++)
-		p[i] = pattern_byte(pattern, i);
-}
-
 uint64_t ref_compare(const void *a, const void *b, size_t len)
 {
 	const unsigned char *x = a, *y = b;

@@ -11,8 +11,6 @@
 
 #define REF_EQUAL	UINT64_MAX	/* COMPARE result for equal ranges */
 
-/* FILL: dst[i] = byte (i % 8) of pattern, little-endian. */
-void ref_fill(void *dst, size_t len, uint64_t pattern);
 /* COMPARE: offset of the first differing byte, or REF_EQUAL. */
 uint64_t ref_compare(const void *a, const void *b, size_t len);
 /*
