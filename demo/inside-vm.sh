@@ -122,7 +122,14 @@ for name in "${names[@]}"; do
 	[ -n "$u" ] || continue
 	r="$L2_DIR/$name/results/boot-1"
 	l2_wait "$name" 5
+	# A VM that died in early boot was booted again (tests/nested/l2.sh): say so.
+	retried="$(l2_retries "$name")"
+	if [ -n "$retried" ]; then
+		echo "$retried"
+		while read -r l; do say "   ${l#\# }"; done <<<"$retried"
+	fi
 	check "$name: QEMU exited normally" test "$(cat "$L2_DIR/$name/status")" = 0
+	check "$name: the guest's kernel reported nothing after its init started" l2_console_clean "$name"
 	check "$name: the guest driver bound the passed-through function" grep -q '^bound ' "$r/driver.txt"
 	check "$name: selftest passed in the guest" test "$(l2_rc "$name" 1 selftest)" = 0
 	check "$name: benchmark results verified in the guest" test "$(l2_rc "$name" 1 bench)" = 0

@@ -21,14 +21,9 @@ export MDEVCTL_LITE="$tool"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 tmp="$(mktemp -d)"
-n=0 done=0
-trap 'rm -rf "$tmp"; [ "$done" = 1 ] || { n=$((n + 1)); echo "not ok $n suite ended early"; echo "1..$n"; }' EXIT
+. "$SACC_REPO/tests/lib/tap.sh"
+trap 'rm -rf "$tmp"; tap_ended_early' EXIT
 
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); echo "not ok $n $1"; }
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
-# t NAME COMMAND...: a test that passes when COMMAND succeeds.
-t() { local name="$1"; shift; if "$@" >&2; then ok "$name"; else nok "$name"; fi; }
 # run ARGS...: the tool, stdout into $out, stderr into $err (also to the log), status in $rc.
 run() {
 	"$tool" "$@" >"$tmp/out" 2>"$tmp/err"
@@ -286,5 +281,4 @@ else
 	rmmod mtty
 fi
 
-echo "1..$n"
-done=1
+tap_plan

@@ -4,8 +4,11 @@
 # prepare.sh: build what an L2 guest needs, on the host, before the L1 VM boots:
 # the guest driver sacc_pci.ko for Debian's prebuilt kernel (the L2 kernel), a static
 # sacc-job, and the L2 initramfs (tests/nested/l2-init, busybox, 9p modules, both of
-# them). Prints two shell assignments for job.env:
+# them). Prints shell assignments for job.env:
 #   SACC_L2_KERNEL='<bzImage>'  SACC_L2_INITRD='<initramfs>'
+#   SACC_L2_QEMU='<qemu-system-x86_64>'  SACC_L2_QEMU_ARGS='<options>'
+# SACC_L2_QEMU=backports runs the L2 guests with QEMU 10 from bookworm-backports
+# (tests/vm/qemu-backports.sh) instead of the system's QEMU (the default, empty).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -33,3 +36,8 @@ initrd="$("$repo/tests/vm/initramfs.sh" --name l2-initramfs --init "$here/l2-ini
 	--file "$out/sacc-job/sacc-job:bin/sacc-job" "$kdir")"
 echo "SACC_L2_KERNEL='$kdir/bzImage'"
 echo "SACC_L2_INITRD='$initrd'"
+case "${SACC_L2_QEMU:-}" in
+backports) "$repo/tests/vm/qemu-backports.sh" | sed 's/^SACC_/SACC_L2_/' ;;
+"") echo "SACC_L2_QEMU='' SACC_L2_QEMU_ARGS=''" ;;
+*) echo "SACC_L2_QEMU='$SACC_L2_QEMU' SACC_L2_QEMU_ARGS='${SACC_L2_QEMU_ARGS:-}'" ;;
+esac

@@ -16,6 +16,9 @@
 #      completes.
 #   C. alpha's results over two boots; removing its instance after it exited, with
 #      mdevctl-lite.
+# Every guest's kernel must report nothing (no oops, WARN, panic) after its init
+# started. A guest that died before its init started is booted again by l2.sh, at
+# most twice; each retry is a "# retry:" diagnostic, and the last line counts them.
 #
 # Runs inside the L1 test VM (tests/vm/guest.sh). Prints TAP; the guests' serial
 # logs and results are copied to $SACC_RUN/nested-sharing/ for inspection.
@@ -26,15 +29,15 @@ if [ -z "${SACC_KERNEL:-}" ] || [ ! -d /sys/class/mdev_bus/sacc0 ] || [ -z "${SA
 	exit 1
 fi
 . "$SACC_REPO/tests/nested/l2.sh"
+. "$SACC_REPO/tests/lib/tap.sh"
 L2_DIR=/tmp/nested-sharing
 tool="$SACC_SUITE_BIN/mdevctl-lite-build/mdevctl-lite"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 types=/sys/class/mdev_bus/sacc0/mdev_supported_types
 
-n=0 done=0
 finish() {
-	[ "$done" = 1 ] || { n=$((n + 1)); echo "not ok $n suite ended early"; echo "1..$n"; }
+	tap_ended_early
 	l2_cleanup
 	sleep 1
 	for u in ${u1:-} ${u2:-}; do
@@ -47,15 +50,6 @@ trap finish EXIT
 # The suite's time limit sends SIGTERM: end through the EXIT trap, which cleans up.
 trap 'exit 143' TERM INT
 
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); echo "not ok $n $1"; }
-# t NAME COMMAND...: a test that passes when COMMAND succeeds.
-t() { local name="$1"; shift; if "$@" >&2; then ok "$name"; else nok "$name"; fi; }
-# eq NAME GOT WANT: a test that passes when the two values are equal (and not empty).
-eq() {
-	if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else nok "$1: got '$2', want '$3'"; fi
-}
-diag() { echo "# $*"; }
 avail() { cat "$types/$1/available_instances"; }
 # guest_passed VM BOOT STEP: that step of the guest's workload exited 0.
 guest_passed() { [ "$(l2_rc "$1" "$2" "$3")" = 0 ]; }
@@ -186,5 +180,13 @@ t "the instance is gone from sysfs" test ! -e "/sys/bus/mdev/devices/$u1"
 eq "the parent has all its capacity back" "$(avail sacc-2q) $(avail sacc-1q)" "$avail2 $avail1"
 t "mdevctl-lite lists no active device" test -z "$("$tool" list)"
 
-done=1
-echo "1..$n"
+# Every guest: its early-boot retries, and a clean kernel log once its init started.
+retries=0
+for vm in alpha beta gamma delta; do
+	l2_retries "$vm"
+	retries=$((retries + $?))
+	t "guest $vm: its kernel reported nothing after its init started" l2_console_clean "$vm"
+	[ -s "$L2_DIR/$vm/kernel-reports.txt" ] && diag "$vm: $(head -n 3 "$L2_DIR/$vm/kernel-reports.txt")"
+done
+diag "early-boot retries: $retries"
+tap_plan

@@ -15,3 +15,7 @@ hash_of() {
 		if [ -f "$a" ]; then cat "$a"; else printf '%s\n' "$a"; fi
 	done | sha256sum | cut -c1-12
 }
+
+# What counts as a kernel report in a serial console log (extended regexp): any line
+# matching it fails a run (tests/vm/run.sh) or an L2 guest (tests/nested/l2.sh).
+SACC_KERNEL_REPORTS='WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|kmemleak: .*new suspected|Call Trace:|cut here'
