@@ -12,6 +12,8 @@
 #            (default "debug distro"); nested-* suites only on the kernels in
 #            $NESTED_KERNELS (default "distro")
 # KUnit and the VM suites share one boot of the debug kernel when both are asked for.
+# The summary before the totals lists each layer's duration and every early-boot
+# retry of a VM (tests/vm/run.sh, tests/nested/l2.sh).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/vm/common.sh"
@@ -22,8 +24,21 @@ layers=("$@")
 has() { printf '%s\n' "${layers[@]}" | grep -qx "$1"; }
 
 SACC_TOTALS="$(mktemp)"
-export SACC_TOTALS
-trap 'rm -f "$SACC_TOTALS"' EXIT
+SACC_RETRIES="$(mktemp)"
+durations="$(mktemp)"
+export SACC_TOTALS SACC_RETRIES
+trap 'rm -f "$SACC_TOTALS" "$SACC_RETRIES" "$durations"' EXIT
+started=$SECONDS
+
+# timed LABEL CMD...: run CMD and note how long it took for the summary.
+timed() {
+	local label="$1" t=$SECONDS rc
+	shift
+	"$@"
+	rc=$?
+	printf '%s\t%d\n' "$label" $((SECONDS - t)) >>"$durations"
+	return "$rc"
+}
 
 # layer LABEL CMD...: run one layer. A layer that fails without adding its totals
 # (it died before counting) still counts as one failure.
@@ -32,7 +47,7 @@ layer() {
 	shift
 	echo "== $label"
 	before="$(wc -l <"$SACC_TOTALS")"
-	"$@"
+	timed "$label" "$@"
 	local rc=$?
 	after="$(wc -l <"$SACC_TOTALS")"
 	if [ "$rc" -ne 0 ] && [ "$after" -eq "$before" ]; then
@@ -41,7 +56,7 @@ layer() {
 	fi
 }
 
-if ! "$here/vm/deps.sh"; then
+if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	echo "deps: FAILED to install the dependencies"
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
@@ -59,10 +74,10 @@ if has harness || has kunit || has vm; then
 	echo "== kernels"
 	kdebug="" kdistro="" kernels_failed=0
 	if has harness || has kunit || [[ " $kernels " == *" debug "* ]]; then
-		kdebug="$("$here/vm/kernel-debug.sh")" && echo "debug:  $kdebug" || kernels_failed=1
+		kdebug="$(timed "kernel: debug" "$here/vm/kernel-debug.sh")" && echo "debug:  $kdebug" || kernels_failed=1
 	fi
 	if has harness || [[ " $kernels " == *" distro "* ]]; then
-		kdistro="$("$here/vm/kernel-distro.sh")" && echo "distro: $kdistro" || kernels_failed=1
+		kdistro="$(timed "kernel: distro" "$here/vm/kernel-distro.sh")" && echo "distro: $kdistro" || kernels_failed=1
 	fi
 fi
 
@@ -87,6 +102,13 @@ for k in $kernels; do
 	layer "VM: $k kernel" "$here/vm/run.sh" --kernel "$k" "${suites[@]}"
 done
 
+echo "== summary"
+printf '  %-28s %5d s\n' "total" $((SECONDS - started))
+while IFS=$'\t' read -r label secs; do
+	printf '  %-28s %5d s\n' "$label" "$secs"
+done <"$durations"
+echo "  early-boot retries: $(wc -l <"$SACC_RETRIES")"
+sed 's/^/    /' "$SACC_RETRIES"
 read -r p f s < <(awk '{p += $1; f += $2; s += $3} END {printf "%d %d %d\n", p, f, s}' "$SACC_TOTALS")
 echo "$p passed, $f failed, $s skipped"
 [ "$f" -eq 0 ] && [ $((p + f + s)) -gt 0 ]

@@ -5,13 +5,19 @@
 #  1. a failing VM test and a kernel WARN (distro kernel, one boot): the run fails,
 #     names the failing test, and reports the WARNING from the serial log;
 #  2. a hung guest (distro kernel, 60 s limit): the run fails with "timed out";
-#  3. a failing KUnit case (debug kernel): the run fails and names the case.
+#  3. a failing KUnit case (debug kernel): the run fails and names the case;
+#  4. early-boot retries are narrow (distro kernel): a test VM that dies before its
+#     init started is booted again twice, then the run fails; one whose kernel panics
+#     after its init started is never booted again; in the test VM, an L2 guest that
+#     dies before its init is booted again up to the limit (1 there) and then fails,
+#     and one that dies after its init started fails at once (selftest-nested.sh).
 # Each check is one TAP line; the totals go to $SACC_TOTALS like every layer's.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/../vm/tap.sh"
 totals="${SACC_TOTALS:-}"
-unset SACC_TOTALS	# the inner runs' failures are the expected outcome, not ours
+# The inner runs' failures and retries are the expected outcome, not ours.
+unset SACC_TOTALS SACC_RETRIES
 
 pass=0 fail=0 n=0
 tmp="$(mktemp -d)"
@@ -27,14 +33,21 @@ boot() {
 }
 
 # expect ID NAME PATTERN...: run ID must have failed and printed every PATTERN
-# (extended regexps).
+# (extended regexps); a PATTERN written !PATTERN must not appear, and one written
+# N*PATTERN must match exactly N lines.
 expect() {
-	local id="$1" name="$2" p ok=1
+	local id="$1" name="$2" p ok=1 c
 	shift 2
 	n=$((n + 1))
 	[ "$(cat "$tmp/$id.rc")" -ne 0 ] || { ok=0; echo "# the run passed (exit 0) but should have failed"; }
 	for p in "$@"; do
-		grep -qE -- "$p" "$tmp/$id.out" || { ok=0; echo "# missing from the run's report: $p"; }
+		case "$p" in
+		!*) ! grep -qE -- "${p#!}" "$tmp/$id.out" || { ok=0; echo "# in the run's report, but must not be: ${p#!}"; } ;;
+		[0-9]\**)
+			c="$(grep -cE -- "${p#*\*}" "$tmp/$id.out")"
+			[ "$c" = "${p%%\**}" ] || { ok=0; echo "# in the run's report $c times, want ${p%%\**}: ${p#*\*}"; } ;;
+		*) grep -qE -- "$p" "$tmp/$id.out" || { ok=0; echo "# missing from the run's report: $p"; } ;;
+		esac
 	done
 	if [ "$ok" = 1 ]; then
 		echo "ok $n - $name"
@@ -56,6 +69,24 @@ expect hang "a hung guest fails the run with a timeout" 'timed out after 60s'
 boot kunit --kernel debug selftest-kunit-fail
 expect kunit "a failing KUnit case fails the run and is named" \
 	'FAIL +selftest-kunit-fail' 'not ok - sacc_harness_selftest.selftest_deliberately_failing_case'
+
+# The retry lines name the first kernel report of each attempt: the deliberate panic
+# ("VFS: Unable to mount root fs"), or an emulation fault that came first.
+boot early --kernel distro --timeout 300 --append "rdinit=/nonexistent" selftest-fail
+expect early "a test VM that dies before its init started is booted again twice, then fails" \
+	'2*retry: test VM \(distro\) died before its init started \(boot attempt [12],' \
+	'died before its init started in all 3 boot attempts' 'FAIL +vm: guest finished'
+boot crash --kernel distro --timeout 300 selftest-crash
+expect crash "a test VM whose kernel dies after its init started is not booted again" \
+	'!retry:' 'FAIL +vm: guest finished' 'FAIL +kernel log' 'sysrq triggered crash'
+boot nested --kernel distro --timeout 900 selftest-nested
+expect nested "an L2 guest is booted again only when it died before its init started" \
+	'1*retry: selftest-nested: guest early died before its init started \(boot attempt 1,' \
+	'!retry: selftest-nested: guest late' \
+	"not ok [0-9]+ guest early: QEMU exits normally: got '3', want '0'" \
+	'not ok [0-9]+ guest early: its kernel reported nothing after its init started' \
+	'not ok [0-9]+ guest late: its kernel reported nothing after its init started' \
+	'FAIL +selftest-nested +1 passed, 3 failed'
 
 [ -z "$totals" ] || echo "$pass $fail 0" >>"$totals"
 echo "harness: $pass passed, $fail failed"

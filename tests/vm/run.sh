@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel debug|distro] [--timeout SEC] [--follow PREFIX] SUITE...
+# run.sh [--kernel debug|distro] [--timeout SEC] [--follow PREFIX] [--append ARGS]
+#        SUITE...
 #
 # Boots the chosen test kernel in QEMU (TCG; KVM only when the CPU really has
 # vmx/svm), always under `timeout`, with the host root shared read-only over 9p;
@@ -9,12 +10,18 @@
 # failed test, missing results, a timeout, or a kernel report in the serial log
 # (WARN, BUG, oops, panic, KASAN, UBSAN, lockdep, hung task, kmemleak).
 #
+# A VM that dies in early boot under TCG (QEMU exits by itself before the guest's
+# init printed "sacc-init: started", so before any test or sacc code ran) is booted
+# again, at most twice; each retry is printed ("retry: ...") and listed in
+# $SACC_RETRIES when set. Nothing else is retried.
+#
 # Prints one line per suite and ends with "N passed, N failed, N skipped". Exit
 # status 0 only when nothing failed. The run directory (serial log, TAP files, dmesg)
 # is kept under build/runs/; its path is printed when the run fails.
 #
 # --follow PREFIX prints, while the guest runs, the serial-console lines that start
 # with PREFIX (without it) on stderr: the progress of a long suite such as the demo.
+# --append ARGS adds ARGS to the guest kernel's command line.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -24,13 +31,15 @@ repo="$(cd "$here/../.." && pwd)"
 kind=debug
 timeout_s=""
 follow=""
+append=""
 suites=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kind="$2"; shift 2 ;;
 	--timeout) timeout_s="$2"; shift 2 ;;
 	--follow) follow="$2"; shift 2 ;;
-	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--append) append="$2"; shift 2 ;;
+	-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "run.sh: unknown option $1" ;;
 	*) suites+=("$1"); shift ;;
 	esac
@@ -87,8 +96,8 @@ fi
 
 # Nested suites start L2 guests inside the VM: their kernel, driver and initramfs are
 # built here, on the host.
-l2_env="SACC_L2_KERNEL='' SACC_L2_INITRD=''"
-if printf '%s\n' "${suites[@]}" | grep -qE '^(nested-|demo$)'; then
+l2_env="SACC_L2_KERNEL='' SACC_L2_INITRD='' SACC_L2_QEMU='' SACC_L2_QEMU_ARGS=''"
+if printf '%s\n' "${suites[@]}" | grep -qE '^(nested-|selftest-nested$|demo$)'; then
 	l2_env="$("$repo/tests/nested/prepare.sh")" || die "[$kind] cannot prepare the L2 guests"
 fi
 initrd="$("$here/initramfs.sh" "$kdir")"
@@ -117,7 +126,7 @@ SACC_MTTY_KO='$mtty_ko'
 $l2_env
 export SACC_REPO SACC_RUN SACC_KERNEL SACC_MODDIR SACC_MODULE_DIR SACC_SELFTEST_DIR
 export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES SACC_MTTY_KO
-export SACC_L2_KERNEL SACC_L2_INITRD
+export SACC_L2_KERNEL SACC_L2_INITRD SACC_L2_QEMU SACC_L2_QEMU_ARGS
 JOB
 # Variables the caller wants inside the guest (names in $SACC_PASS_ENV).
 for v in ${SACC_PASS_ENV:-}; do
@@ -127,28 +136,46 @@ done
 accel=tcg
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then accel=kvm; fi
 log "[$kind] booting $release ($accel) for: ${suites[*]} (limit ${timeout_s}s)"
+init_mark="sacc-init: started"
+retries=2
 start=$SECONDS
+attempt=1
+: >"$run/retries"
 set +e
-timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-	-accel "$accel" -m 2048 -smp 2 \
-	-display none -monitor none -no-reboot \
-	-serial "file:$run/serial.log" \
-	-kernel "$kdir/bzImage" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 acpi=noirq sacc_run=$run" \
-	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
-	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
-	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap" \
-	-device "virtio-9p-pci,fsdev=results,mount_tag=results" \
-	</dev/null >"$run/qemu.log" 2>&1 &
-qemu_pid=$!
-if [ -n "$follow" ]; then
-	touch "$run/serial.log"
-	tail -n +1 -F --pid="$qemu_pid" "$run/serial.log" 2>/dev/null |
-		sed -u -n "s/\r\$//; s/^$follow//p" >&2 &
-fi
-wait "$qemu_pid"
-qemu_rc=$?
-wait
+while :; do
+	timeout --kill-after=10 "$((timeout_s - (SECONDS - start)))" qemu-system-x86_64 \
+		-accel "$accel" -m 2048 -smp 2 \
+		-display none -monitor none -no-reboot \
+		-serial "file:$run/serial.log" \
+		-kernel "$kdir/bzImage" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 acpi=noirq sacc_run=$run $append" \
+		-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
+		-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
+		-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap" \
+		-device "virtio-9p-pci,fsdev=results,mount_tag=results" \
+		</dev/null >>"$run/qemu.log" 2>&1 &
+	qemu_pid=$!
+	if [ -n "$follow" ]; then
+		touch "$run/serial.log"
+		tail -n +1 -F --pid="$qemu_pid" "$run/serial.log" 2>/dev/null |
+			sed -u -n "s/\r\$//; s/^$follow//p" >&2 &
+	fi
+	wait "$qemu_pid"
+	qemu_rc=$?
+	wait
+	# Exit status 0 is the guest's own doing (-no-reboot turns a panic or a triple
+	# fault into an exit). Only a guest that died before its init started is booted
+	# again: a QEMU error, the timeout, or anything after that line is the run's result.
+	if [ "$qemu_rc" -ne 0 ] || grep -aqF "$init_mark" "$run/serial.log" ||
+		[ "$attempt" -gt "$retries" ] || [ $((timeout_s - (SECONDS - start))) -lt 60 ]; then
+		break
+	fi
+	mv "$run/serial.log" "$run/serial.attempt-$attempt.log"
+	first="$(grep -a -m1 -E "$SACC_KERNEL_REPORTS" "$run/serial.attempt-$attempt.log" | tr -d '\r')"
+	echo "test VM ($kind) died before its init started (boot attempt $attempt, console in $run/serial.attempt-$attempt.log): ${first:-no kernel message before QEMU exited (a triple fault or a reset)}" >>"$run/retries"
+	log "[$kind] the VM died before its init started (boot attempt $attempt); booting it again"
+	attempt=$((attempt + 1))
+done
 set -e
 elapsed=$((SECONDS - start))
 
@@ -165,12 +192,23 @@ report() { # report LABEL P F S [DETAILS-FILE]
 }
 
 echo "[$kind] $release: VM ran ${elapsed}s"
+# Early-boot retries: the test VM's own, and those of the L2 guests of nested suites
+# (their TAP diagnostics "# retry: ...").
+for s in "${suites[@]}"; do
+	[ ! -f "$run/results/$s.tap" ] || sed -n "s/^# retry: /$s: /p" "$run/results/$s.tap"
+done >>"$run/retries"
+if [ -s "$run/retries" ]; then
+	sed 's/^/  retry: /' "$run/retries"
+	[ -z "${SACC_RETRIES:-}" ] || cat "$run/retries" >>"$SACC_RETRIES"
+fi
 # 1. Did the guest finish?
 if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
 	echo "timed out after ${timeout_s}s: the guest hung or was too slow" >"$run/vm.err"
 	report "vm: guest finished in time" 0 1 0 "$run/vm.err"
 elif [ ! -f "$run/results/done" ]; then
 	{ echo "missing results: the guest stopped before finishing (qemu exit $qemu_rc)"
+	  grep -aqF "$init_mark" "$run/serial.log" ||
+		echo "it died before its init started in all $attempt boot attempts"
 	  tail -n 15 "$run/serial.log"; } >"$run/vm.err" 2>/dev/null
 	report "vm: guest finished" 0 1 0 "$run/vm.err"
 else
@@ -202,8 +240,7 @@ for s in "${suites[@]}" guest; do
 done
 
 # 3. Kernel reports anywhere in the serial log.
-pattern='WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|kmemleak: .*new suspected|Call Trace:|cut here'
-if grep -aEn "$pattern" "$run/serial.log" >"$run/kernel-reports.txt" 2>/dev/null; then
+if grep -aEn "$SACC_KERNEL_REPORTS" "$run/serial.log" >"$run/kernel-reports.txt" 2>/dev/null; then
 	{ echo "kernel reports in the serial log:"; head -n 20 "$run/kernel-reports.txt"; } >"$run/kernel.err"
 	report "kernel log: no WARN/BUG/KASAN/lockdep report" 0 1 0 "$run/kernel.err"
 else
