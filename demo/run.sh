@@ -24,6 +24,8 @@ say "setting up: Debian's prebuilt kernel (for the host VM and the guests)"
 "$repo/tests/vm/kernel-distro.sh" >/dev/null || { say "FAILED: could not get Debian's kernel"; exit 1; }
 say "setting up: building sacc.ko, mdevctl-lite, sacc_pci.ko and sacc-job; booting the host VM"
 
+# The guests boot Debian's kernel too (the tests' small L2 kernel would need a build).
+export SACC_L2_KERNEL_KIND="${SACC_L2_KERNEL_KIND:-distro}"
 mkdir -p "$repo/build"
 log="$repo/build/demo.log"
 env_pass=""

@@ -15,7 +15,7 @@ repo="$(cd "$here/.." && pwd)"
 
 ksrc="$("$here/vm/kernel-source.sh")" || exit 1
 kdistro="$("$here/vm/kernel-distro.sh")" || exit 1
-kdebug="$("$here/vm/kernel-debug.sh")" || exit 1
+kdebug="$("$here/vm/kernel-build.sh" debug)" || exit 1
 status=0
 
 mapfile -t files < <(cd "$repo" && git ls-files --cached --others --exclude-standard 'kernel/*.[ch]' 'tests/selftest/kmod/*.[ch]')

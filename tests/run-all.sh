@@ -72,12 +72,17 @@ nested_kernels="${NESTED_KERNELS:-distro}"
 # should not happen silently inside a layer.
 if has harness || has kunit || has vm; then
 	echo "== kernels"
-	kdebug="" kdistro="" kernels_failed=0
+	kdebug="" kdistro="" kl2="" kernels_failed=0
 	if has harness || has kunit || [[ " $kernels " == *" debug "* ]]; then
-		kdebug="$(timed "kernel: debug" "$here/vm/kernel-debug.sh")" && echo "debug:  $kdebug" || kernels_failed=1
+		kdebug="$(timed "kernel: debug" "$here/vm/kernel-build.sh" debug)" && echo "debug:  $kdebug" || kernels_failed=1
 	fi
 	if has harness || [[ " $kernels " == *" distro "* ]]; then
 		kdistro="$(timed "kernel: distro" "$here/vm/kernel-distro.sh")" && echo "distro: $kdistro" || kernels_failed=1
+	fi
+	# The nested guests' kernel (tests/nested/prepare.sh), for the harness's nested
+	# self-test and the nested suites.
+	if [ "${SACC_L2_KERNEL_KIND:-l2}" = l2 ] && { has harness || { has vm && [[ " $vm_suites " == *" nested-"* ]]; }; }; then
+		kl2="$(timed "kernel: l2" "$here/vm/kernel-build.sh" l2)" && echo "l2:     $kl2" || kernels_failed=1
 	fi
 fi
 

@@ -52,7 +52,7 @@ lane() {
 		elif grep -aqF "$L2_INIT_MARK" "$L2_DIR/$name/serial"*.log 2>/dev/null; then
 			echo "$b late $((SECONDS - start)) $(head -n1 "$L2_DIR/$name/kernel-reports.txt")" >>"$L2_DIR/lane-$l"
 		else
-			echo "$b early $((SECONDS - start)) $(l2_first_report "$L2_DIR/$name/serial.attempt-1.log")" >>"$L2_DIR/lane-$l"
+			echo "$b early $((SECONDS - start)) $(first_kernel_report "$L2_DIR/$name/serial.attempt-1.log")" >>"$L2_DIR/lane-$l"
 		fi
 	done
 }

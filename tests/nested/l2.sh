@@ -3,7 +3,8 @@
 # L2 guests started from inside an L1 VM (the nested suites and the demo). Sourced.
 #
 # Each L2 VM gets one sacc instance through `-device vfio-pci,sysfsdev=...`, boots
-# Debian's kernel ($SACC_L2_KERNEL) with tests/nested/l2-init ($SACC_L2_INITRD) and
+# the L2 kernel ($SACC_L2_KERNEL, tests/nested/prepare.sh) with tests/nested/l2-init
+# ($SACC_L2_INITRD) and
 # writes its results to $L2_DIR/<name>/results (a 9p share). The L2 guests run under
 # TCG with $SACC_L2_QEMU (default: the system's QEMU); SACC_L2_KVM=1 uses nested KVM
 # when the L1 CPU has svm or vmx (see l2_setup).
@@ -52,7 +53,7 @@ l2_setup() {
 	# Nested KVM is opt-in: in a TCG L1 on these machines, KVM's code patching (static
 	# keys, each time a VM starts) raced with the other vCPU under multi-threaded TCG
 	# and the L1 kernel died (int3 oops in kvm.ko); with one TCG thread the L2 guests
-	# got too slow. L2 under TCG works, at one to two minutes per boot.
+	# got too slow. L2 under TCG works: the l2 kernel reaches its init in under a minute.
 	if [ "${SACC_L2_KVM:-0}" = 1 ]; then
 		if grep -qw svm /proc/cpuinfo; then
 			modprobe kvm_amd 2>/dev/null
@@ -90,14 +91,6 @@ l2_start() {
 	echo $! >"$d/job.pid"
 }
 
-# l2_first_report FILE: the first kernel report in a serial log, or a note that there
-# was none.
-l2_first_report() {
-	local line
-	line="$(grep -a -m1 -E "$SACC_KERNEL_REPORTS" "$1" 2>/dev/null | tr -d '\r')"
-	echo "${line:-no kernel message before QEMU exited (a triple fault or a reset)}"
-}
-
 # l2_supervise NAME CPU QEMU-ARGS...: run the guest's QEMU (in the background job);
 # boot it again when it died before its init started, at most $L2_RETRIES times.
 l2_supervise() {
@@ -116,7 +109,7 @@ l2_supervise() {
 			echo "l2: $name died before its init started, $attempt times: giving up" >>"$d/qemu.log"
 			exit 3
 		fi
-		echo "guest $name died before its init started (boot attempt $attempt, console in serial.attempt-$attempt.log): $(l2_first_report "$d/serial.attempt-$attempt.log")" >>"$d/retries"
+		echo "guest $name died before its init started (boot attempt $attempt, console in serial.attempt-$attempt.log): $(first_kernel_report "$d/serial.attempt-$attempt.log")" >>"$d/retries"
 		echo "l2: $name died before its init started; booting it again" >>"$d/qemu.log"
 		attempt=$((attempt + 1))
 	done
@@ -197,7 +190,7 @@ l2_retries() {
 	if grep -aqF "$L2_INIT_MARK" "$d/serial.log" 2>/dev/null; then
 		early="$(l2_early_panics "$d/serial.log")"
 		if [ "$early" -gt 0 ]; then
-			echo "# retry: guest $1 rebooted itself $early time(s) before its init started: $(l2_first_report "$d/serial.log")"
+			echo "# retry: guest $1 rebooted itself $early time(s) before its init started: $(first_kernel_report "$d/serial.log")"
 			n=$((n + early))
 		fi
 	fi

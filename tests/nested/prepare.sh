@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # prepare.sh: build what an L2 guest needs, on the host, before the L1 VM boots:
-# the guest driver sacc_pci.ko for Debian's prebuilt kernel (the L2 kernel), a static
-# sacc-job, and the L2 initramfs (tests/nested/l2-init, busybox, 9p modules, both of
-# them). Prints shell assignments for job.env:
+# the L2 kernel, the guest driver sacc_pci.ko for it, a static sacc-job, and the L2
+# initramfs (tests/nested/l2-init, busybox, the 9p modules when the kernel has them as
+# modules, both of them). The L2 kernel is the small one built from linux-source-6.12
+# (tests/vm/kernel-build.sh l2); SACC_L2_KERNEL_KIND=distro boots Debian's prebuilt
+# kernel instead (what users run, four times slower to boot under nested TCG).
+# Prints shell assignments for job.env:
 #   SACC_L2_KERNEL='<bzImage>'  SACC_L2_INITRD='<initramfs>'
 #   SACC_L2_QEMU='<qemu-system-x86_64>'  SACC_L2_QEMU_ARGS='<options>'
 # SACC_L2_QEMU=backports runs the L2 guests with QEMU 10 from bookworm-backports
@@ -14,7 +17,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 . "$repo/tests/vm/common.sh"
 
-kdir="$("$repo/tests/vm/kernel-distro.sh")"
+case "${SACC_L2_KERNEL_KIND:-l2}" in
+l2) kdir="$("$repo/tests/vm/kernel-build.sh" l2)" ;;
+distro) kdir="$("$repo/tests/vm/kernel-distro.sh")" ;;
+*) die "[l2] SACC_L2_KERNEL_KIND must be l2 or distro, not '$SACC_L2_KERNEL_KIND'" ;;
+esac
 release="$(cat "$kdir/release")"
 out="$repo/build/l2"
 mkdir -p "$out"

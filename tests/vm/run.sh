@@ -46,14 +46,13 @@ while [ $# -gt 0 ]; do
 done
 [ ${#suites[@]} -gt 0 ] || die "run.sh: no suite given"
 case "$kind" in
-debug|distro) ;;
+debug) kdir="$("$here/kernel-build.sh" debug)" ;;
+distro) kdir="$("$here/kernel-distro.sh")" ;;
 *) die "run.sh: --kernel must be debug or distro, not '$kind'" ;;
 esac
 # TCG is slow, the debug kernel (KASAN, lockdep) slower still, and nested guests
 # slowest of all.
 [ -n "$timeout_s" ] || timeout_s=1800
-
-kdir="$("$here/kernel-$kind.sh")"
 release="$(cat "$kdir/release")"
 build="$repo/build/$kind"
 
@@ -171,8 +170,7 @@ while :; do
 		break
 	fi
 	mv "$run/serial.log" "$run/serial.attempt-$attempt.log"
-	first="$(grep -a -m1 -E "$SACC_KERNEL_REPORTS" "$run/serial.attempt-$attempt.log" | tr -d '\r')"
-	echo "test VM ($kind) died before its init started (boot attempt $attempt, console in $run/serial.attempt-$attempt.log): ${first:-no kernel message before QEMU exited (a triple fault or a reset)}" >>"$run/retries"
+	echo "test VM ($kind) died before its init started (boot attempt $attempt, console in $run/serial.attempt-$attempt.log): $(first_kernel_report "$run/serial.attempt-$attempt.log")" >>"$run/retries"
 	log "[$kind] the VM died before its init started (boot attempt $attempt); booting it again"
 	attempt=$((attempt + 1))
 done
