@@ -6,7 +6,7 @@
 # initramfs (tests/nested/l2-init, busybox, the 9p modules when the kernel has them as
 # modules, both of them). The L2 kernel is the small one built from linux-source-6.12
 # (tests/vm/kernel-build.sh l2); SACC_L2_KERNEL_KIND=distro boots Debian's prebuilt
-# kernel instead (what users run, four times slower to boot under nested TCG).
+# kernel instead (what users run, about three times slower to boot under nested TCG).
 # Prints shell assignments for job.env:
 #   SACC_L2_KERNEL='<bzImage>'  SACC_L2_INITRD='<initramfs>'
 #   SACC_L2_QEMU='<qemu-system-x86_64>'  SACC_L2_QEMU_ARGS='<options>'

@@ -7,7 +7,7 @@
 #   debug  the test VM's debug kernel: KUnit, KASAN, lockdep, kmemleak, VFIO+iommufd,
 #          the mdev samples, KVM_AMD
 #   l2     the nested guests' kernel: a PCI guest with ACPI hotplug, virtio 9p and
-#          modules, nothing more (it boots about four times faster than Debian's)
+#          modules, nothing more (it boots about three times faster than Debian's)
 # Built once into $SACC_CACHE/kernel-FLAVOUR-<version>-<hash>/ and reused until the
 # source version, the compiler, the fragment's settings, the patches or the recipe
 # below change.
