@@ -69,6 +69,16 @@ int vfio_open_iommufd(const char *uuid, struct vfio_handle *h);
 int vfio_container_new(int *container);
 int vfio_open_in_container(const char *uuid, int container, struct vfio_handle *h);
 void vfio_close(struct vfio_handle *h);
+/*
+ * The iommufd path (-EBADF on the container path): a new IOAS in the handle's iommufd;
+ * IOMMU_DESTROY of one; VFIO_DEVICE_ATTACH_IOMMUFD_PT of the device to an IOAS
+ * (replacing the current one when attached); VFIO_DEVICE_DETACH_IOMMUFD_PT. h->ioas_id
+ * stays the IOAS the handle was opened with: it is where vfio_dma_map() maps.
+ */
+int vfio_ioas_alloc(const struct vfio_handle *h, uint32_t *ioas_id);
+int vfio_ioas_destroy(const struct vfio_handle *h, uint32_t ioas_id);
+int vfio_ioas_attach(const struct vfio_handle *h, uint32_t ioas_id);
+int vfio_ioas_detach(const struct vfio_handle *h);
 /* Region info without capabilities (argsz = sizeof(*info)). */
 int vfio_region(const struct vfio_handle *h, unsigned int index,
 		struct vfio_region_info *info);
@@ -150,6 +160,24 @@ int vfio_dma_map(const struct vfio_handle *h, void *va, size_t len, uint64_t iov
 		 bool writable);
 /* VFIO_IOMMU_UNMAP_DMA / IOMMU_IOAS_UNMAP of exactly [@iova, @iova + @len). */
 int vfio_dma_unmap(const struct vfio_handle *h, uint64_t iova, size_t len);
+/*
+ * vfio_dma_map() with the access spelled out: @prot is DMA_PROT_READ, DMA_PROT_WRITE
+ * or both (VFIO_DMA_MAP_FLAG_READ/WRITE, IOMMU_IOAS_MAP_READABLE/WRITEABLE), so a
+ * mapping can be write-only. Anything else is -EINVAL.
+ */
+#define DMA_PROT_READ	0x1u
+#define DMA_PROT_WRITE	0x2u
+int vfio_dma_map_prot(const struct vfio_handle *h, void *va, size_t len, uint64_t iova,
+		      unsigned int prot);
+/*
+ * IOMMU_IOAS_MAP (fixed IOVA) / IOMMU_IOAS_UNMAP in the IOAS @ioas_id of the handle's
+ * iommufd, which need not be the one the device is attached to. -EBADF on the
+ * container path.
+ */
+int vfio_ioas_map(const struct vfio_handle *h, uint32_t ioas_id, void *va, size_t len,
+		  uint64_t iova, unsigned int prot);
+int vfio_ioas_unmap(const struct vfio_handle *h, uint32_t ioas_id, uint64_t iova,
+		    size_t len);
 
 /**
  * struct dma_buf - page-aligned anonymous memory between two canary pages
@@ -178,6 +206,9 @@ struct dma_buf {
 int dma_buf_alloc(struct dma_buf *b, size_t len);
 int dma_buf_map(const struct vfio_handle *h, struct dma_buf *b, uint64_t iova,
 		bool writable);
+/* dma_buf_map() with DMA_PROT_* access (e.g. write-only). */
+int dma_buf_map_prot(const struct vfio_handle *h, struct dma_buf *b, uint64_t iova,
+		     unsigned int prot);
 int dma_buf_unmap(struct dma_buf *b);
 /* Unmap if mapped (errors ignored), then free. Safe on a zeroed struct. */
 void dma_buf_free(struct dma_buf *b);

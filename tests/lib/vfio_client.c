@@ -185,6 +185,47 @@ fail:
 	return -err;
 }
 
+int vfio_ioas_alloc(const struct vfio_handle *h, uint32_t *ioas_id)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+
+	if (h->iommufd < 0)
+		return -EBADF;
+	if (ioctl(h->iommufd, IOMMU_IOAS_ALLOC, &alloc))
+		return -errno;
+	*ioas_id = alloc.out_ioas_id;
+	return 0;
+}
+
+int vfio_ioas_destroy(const struct vfio_handle *h, uint32_t ioas_id)
+{
+	struct iommu_destroy destroy = { .size = sizeof(destroy), .id = ioas_id };
+
+	if (h->iommufd < 0)
+		return -EBADF;
+	return ioctl(h->iommufd, IOMMU_DESTROY, &destroy) ? -errno : 0;
+}
+
+int vfio_ioas_attach(const struct vfio_handle *h, uint32_t ioas_id)
+{
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach), .pt_id = ioas_id,
+	};
+
+	if (h->iommufd < 0)
+		return -EBADF;
+	return ioctl(h->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) ? -errno : 0;
+}
+
+int vfio_ioas_detach(const struct vfio_handle *h)
+{
+	struct vfio_device_detach_iommufd_pt detach = { .argsz = sizeof(detach) };
+
+	if (h->iommufd < 0)
+		return -EBADF;
+	return ioctl(h->device, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach) ? -errno : 0;
+}
+
 int vfio_region(const struct vfio_handle *h, unsigned int index,
 		struct vfio_region_info *info)
 {

@@ -26,28 +26,57 @@
 /* ------------------------------------------------------------------------------
  * Mappings
  */
-int vfio_dma_map(const struct vfio_handle *h, void *va, size_t len, uint64_t iova,
-		 bool writable)
+int vfio_ioas_map(const struct vfio_handle *h, uint32_t ioas_id, void *va, size_t len,
+		  uint64_t iova, unsigned int prot)
 {
-	if (h->iommufd >= 0) {
-		struct iommu_ioas_map map = {
-			.size = sizeof(map),
-			.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-				 (writable ? IOMMU_IOAS_MAP_WRITEABLE : 0),
-			.ioas_id = h->ioas_id,
-			.user_va = (uintptr_t)va,
-			.length = len,
-			.iova = iova,
-		};
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+			 (prot & DMA_PROT_READ ? IOMMU_IOAS_MAP_READABLE : 0) |
+			 (prot & DMA_PROT_WRITE ? IOMMU_IOAS_MAP_WRITEABLE : 0),
+		.ioas_id = ioas_id,
+		.user_va = (uintptr_t)va,
+		.length = len,
+		.iova = iova,
+	};
 
-		if (!h->ioas_id)
-			return -EINVAL;
-		return ioctl(h->iommufd, IOMMU_IOAS_MAP, &map) ? -errno : 0;
+	if (h->iommufd < 0)
+		return -EBADF;
+	if (!ioas_id)
+		return -EINVAL;
+	return ioctl(h->iommufd, IOMMU_IOAS_MAP, &map) ? -errno : 0;
+}
+
+int vfio_ioas_unmap(const struct vfio_handle *h, uint32_t ioas_id, uint64_t iova,
+		    size_t len)
+{
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+
+	if (h->iommufd < 0)
+		return -EBADF;
+	if (ioctl(h->iommufd, IOMMU_IOAS_UNMAP, &unmap))
+		return -errno;
+	return unmap.length == len ? 0 : -EIO;
+}
+
+int vfio_dma_map_prot(const struct vfio_handle *h, void *va, size_t len, uint64_t iova,
+		      unsigned int prot)
+{
+	if (!(prot & (DMA_PROT_READ | DMA_PROT_WRITE)) ||
+	    (prot & ~(DMA_PROT_READ | DMA_PROT_WRITE)))
+		return -EINVAL;
+	if (h->iommufd >= 0) {
+		return vfio_ioas_map(h, h->ioas_id, va, len, iova, prot);
 	} else {
 		struct vfio_iommu_type1_dma_map map = {
 			.argsz = sizeof(map),
-			.flags = VFIO_DMA_MAP_FLAG_READ |
-				 (writable ? VFIO_DMA_MAP_FLAG_WRITE : 0),
+			.flags = (prot & DMA_PROT_READ ? VFIO_DMA_MAP_FLAG_READ : 0) |
+				 (prot & DMA_PROT_WRITE ? VFIO_DMA_MAP_FLAG_WRITE : 0),
 			.vaddr = (uintptr_t)va,
 			.iova = iova,
 			.size = len,
@@ -59,19 +88,17 @@ int vfio_dma_map(const struct vfio_handle *h, void *va, size_t len, uint64_t iov
 	}
 }
 
+int vfio_dma_map(const struct vfio_handle *h, void *va, size_t len, uint64_t iova,
+		 bool writable)
+{
+	return vfio_dma_map_prot(h, va, len, iova,
+				 DMA_PROT_READ | (writable ? DMA_PROT_WRITE : 0));
+}
+
 int vfio_dma_unmap(const struct vfio_handle *h, uint64_t iova, size_t len)
 {
 	if (h->iommufd >= 0) {
-		struct iommu_ioas_unmap unmap = {
-			.size = sizeof(unmap),
-			.ioas_id = h->ioas_id,
-			.iova = iova,
-			.length = len,
-		};
-
-		if (ioctl(h->iommufd, IOMMU_IOAS_UNMAP, &unmap))
-			return -errno;
-		return unmap.length == len ? 0 : -EIO;
+		return vfio_ioas_unmap(h, h->ioas_id, iova, len);
 	} else {
 		struct vfio_iommu_type1_dma_unmap unmap = {
 			.argsz = sizeof(unmap),
@@ -126,20 +153,26 @@ int dma_buf_alloc(struct dma_buf *b, size_t len)
 	return 0;
 }
 
-int dma_buf_map(const struct vfio_handle *h, struct dma_buf *b, uint64_t iova,
-		bool writable)
+int dma_buf_map_prot(const struct vfio_handle *h, struct dma_buf *b, uint64_t iova,
+		     unsigned int prot)
 {
 	int ret;
 
 	if (b->mapped)
 		return -EBUSY;
-	ret = vfio_dma_map(h, b->va, b->len, iova, writable);
+	ret = vfio_dma_map_prot(h, b->va, b->len, iova, prot);
 	if (ret)
 		return ret;
 	b->h = h;
 	b->iova = iova;
 	b->mapped = true;
 	return 0;
+}
+
+int dma_buf_map(const struct vfio_handle *h, struct dma_buf *b, uint64_t iova,
+		bool writable)
+{
+	return dma_buf_map_prot(h, b, iova, DMA_PROT_READ | (writable ? DMA_PROT_WRITE : 0));
 }
 
 int dma_buf_unmap(struct dma_buf *b)
