@@ -28,8 +28,11 @@
 #define SACC_MAX_WEIGHT		64
 /* CAPS.OPS: the engine runs every opcode, NOP (bit 0) to BATCH (bit 5). */
 #define SACC_OPS_ALL		0x3f
-/* Default quota of pinned pages in an instance's DMA cache, per queue. */
-#define SACC_PINNED_PER_QUEUE	512
+/*
+ * Default quota of pinned pages in an instance's DMA cache, per queue: 4 MiB, more
+ * than the guest driver's working set (two 1 MiB buffers, ring, completions).
+ */
+#define SACC_PINNED_PER_QUEUE	1024
 
 /**
  * struct sacc_budget - a pool of identical capacity units shared by instances
@@ -66,47 +69,110 @@ struct sacc_type {
 
 /**
  * struct sacc_dma_ops - how the DMA cache pins pages and reaches memory uncached
- * @pin: pin the page at @iova (page aligned), for writing too if @write; 0 or -errno
- *       (-EPERM: the mapping does not allow that access)
- * @unpin: unpin a page @pin pinned
- * @rw: copy without the cache (vfio_dma_rw()); 0 or -errno
+ * @pin: pin @npage pages from @iova (page aligned) into @pages for @prot
+ *       (IOMMU_READ, IOMMU_WRITE or both), all or nothing; 0 or -errno (-EPERM:
+ *       the mapping does not allow that access)
+ * @unpin: unpin exactly what one @pin call pinned
+ * @rw: copy without pinning (vfio_dma_rw()); 0 or -errno (-EINVAL: not mapped)
  */
 struct sacc_dma_ops {
-	int (*pin)(void *ctx, u64 iova, bool write, struct page **page);
-	void (*unpin)(void *ctx, u64 iova);
+	int (*pin)(void *ctx, u64 iova, unsigned int npage, int prot,
+		   struct page **pages);
+	void (*unpin)(void *ctx, u64 iova, unsigned int npage);
 	int (*rw)(void *ctx, u64 iova, void *buf, size_t len, bool write);
+};
+
+/* A window: what one operation step holds of a user's memory (sacc_dma.c). */
+#define SACC_DMA_WINDOW_BYTES	(64 * 1024)
+#define SACC_DMA_WINDOW_PAGES	(SACC_DMA_WINDOW_BYTES / PAGE_SIZE + 1)
+#define SACC_DMA_MAX_FENCES	16
+
+/**
+ * struct sacc_dma_fence - IOVA pages not to pin (type1; see sacc_dma.c)
+ * @first: first page number
+ * @last: last page number
+ */
+struct sacc_dma_fence {
+	unsigned long first;
+	unsigned long last;
 };
 
 /**
  * struct sacc_dma - an instance's shadow translation cache (sacc_dma.c)
- * @lock: protects @pages, @lru, @nr_pinned and the counters; held across an access
- * @pages: IOVA page number -> &struct sacc_dma_page
- * @lru: cached pages, least recently used first
- * @nr_pinned: pages pinned now
- * @max_pinned: quota; at it a miss evicts the least recently used page
- * @use_cache: points to false: bypass, every access goes through @ops->rw; read
- *             with READ_ONCE() at each access (a module parameter, changeable live)
- * @hits: accesses to a cached page
+ * @inval_lock: serialises invalidations; taken before @lock
+ * @lock: protects @pages, @clock, @hand, @nr_pinned, @max_pinned, @fences,
+ *        @nr_fences, @fence_unmaps, @generation, @epoch and the counters; held
+ *        only to look up and update them, never across a pin, an unpin or a copy;
+ *        innermost of sacc's locks but for the engine lock (never both)
+ * @pages: IOVA page number -> the cached &struct sacc_dma_extent holding it
+ * @clock: cached extents, in CLOCK order
+ * @hand: the CLOCK hand, an entry of @clock or the list head
+ * @nr_pinned: pages of cached extents
+ * @max_pinned: quota of @nr_pinned
+ * @fences: ranges not to pin, with @fence_unmaps
+ * @nr_fences: entries of @fences in use
+ * @fence_unmaps: fence what the user unmaps (type1)
+ * @generation: bumped by every invalidation; a pin of an older one is not cached
+ * @epoch: windows register in @readers[@epoch]
+ * @readers: windows holding pages, per epoch
+ * @drained: an invalidation waits here for its epoch's @readers to drain
+ * @use_cache: points to false: bypass, every window goes through @ops->rw; read
+ *             with READ_ONCE() at each window (a module parameter, changeable live)
+ * @hits: pages found cached
  * @misses: pages pinned on demand
  * @evictions: pages unpinned to stay under @max_pinned
- * @generation: bumped by every invalidation (see sacc_dma_fill())
  * @ops: pinning
  * @ctx: passed to @ops
  */
 struct sacc_dma {
+	/* serialises invalidations, outside @lock */
+	struct mutex inval_lock;
 	/* see @lock above */
 	struct mutex lock;
 	struct xarray pages;
-	struct list_head lru;
+	struct list_head clock;
+	struct list_head *hand;
 	unsigned int nr_pinned;
 	unsigned int max_pinned;
+	struct sacc_dma_fence fences[SACC_DMA_MAX_FENCES];
+	unsigned int nr_fences;
+	bool fence_unmaps;
+	u64 generation;
+	unsigned int epoch;
+	atomic_t readers[2];
+	wait_queue_head_t drained;
 	const bool *use_cache;
 	u64 hits;
 	u64 misses;
 	u64 evictions;
-	u64 generation;
 	const struct sacc_dma_ops *ops;
 	void *ctx;
+};
+
+/**
+ * struct sacc_dma_window - up to SACC_DMA_WINDOW_BYTES of user memory, held
+ * @dma: the cache it came from
+ * @iova: first byte
+ * @len: bytes
+ * @write: held for writing
+ * @bounced: not held in place: the bytes are in @buf
+ * @buf: the bounce buffer, when @bounced
+ * @epoch: the epoch the window registered in, when not @bounced
+ * @nr: entries of @pages held
+ * @pages: the host pages, in order
+ * @ext: the extent each page is held from
+ */
+struct sacc_dma_window {
+	struct sacc_dma *dma;
+	u64 iova;
+	u32 len;
+	bool write;
+	bool bounced;
+	void *buf;
+	unsigned int epoch;
+	unsigned int nr;
+	struct page *pages[SACC_DMA_WINDOW_PAGES];
+	struct sacc_dma_extent *ext[SACC_DMA_WINDOW_PAGES];
 };
 
 /**
@@ -115,38 +181,55 @@ struct sacc_dma {
  * @misses: see &struct sacc_dma
  * @evictions: see &struct sacc_dma
  * @pinned: pages pinned now
+ * @fences: fenced ranges now
  */
 struct sacc_dma_stats {
 	u64 hits;
 	u64 misses;
 	u64 evictions;
 	u64 pinned;
+	u64 fences;
 };
 
 /* sacc_dma.c */
 extern const struct sacc_dma_ops sacc_vfio_dma_ops;
+bool sacc_vfio_unmap_needs_fence(struct vfio_device *vdev);
 void sacc_dma_init(struct sacc_dma *dma, const struct sacc_dma_ops *ops, void *ctx);
+void sacc_dma_open(struct sacc_dma *dma, unsigned int max_pinned, bool fence_unmaps);
 void sacc_dma_invalidate(struct sacc_dma *dma, u64 iova, u64 len);
 void sacc_dma_clear(struct sacc_dma *dma);
 int sacc_dma_access(struct sacc_dma *dma, u64 iova, void *buf, size_t len, bool write);
+int sacc_dma_window_get(struct sacc_dma *dma, u64 iova, u32 len, bool write,
+			void *bounce, struct sacc_dma_window *w);
+int sacc_dma_window_put(struct sacc_dma_window *w);
+void *sacc_dma_window_map(struct sacc_dma_window *w, u32 off, u32 *n);
+void sacc_dma_window_unmap(struct sacc_dma_window *w, void *va);
 void sacc_dma_stats(struct sacc_dma *dma, struct sacc_dma_stats *stats);
-void sacc_dma_reset_stats(struct sacc_dma *dma);
+
+struct sacc_queue;
 
 /**
  * struct sacc_exec - what an engine thread needs to execute descriptors
  * @dma: the instance's DMA cache
- * @a: a page-sized bounce buffer
- * @b: another, for COMPARE
- * @ops: descriptors completed OK since the caller last zeroed it
- * @bytes: bytes they processed
+ * @bounce: two SACC_DMA_WINDOW_BYTES buffers, for windows not held in place
+ *          (source, destination)
+ * @budget: work this run may still do, in bytes (a descriptor also costs
+ *          SACC_EXEC_DESC_COST); may go negative by one step
+ * @pause: asked between steps: true to stop now and keep the checkpoint
+ * @queue: the queue being run, for @pause
  */
 struct sacc_exec {
 	struct sacc_dma *dma;
-	void *a;
-	void *b;
-	u64 ops;
-	u64 bytes;
+	void *bounce[2];
+	long budget;
+	bool (*pause)(struct sacc_exec *x);
+	struct sacc_queue *queue;
 };
+
+/* What one descriptor costs the budget besides its bytes. */
+#define SACC_EXEC_DESC_COST	256
+/* sacc_exec_job(): paused, call again with the same job to go on. */
+#define SACC_EXEC_PAUSED	(-1)
 
 /**
  * struct sacc_result - the outcome of one descriptor
@@ -160,12 +243,49 @@ struct sacc_result {
 	u64 result;
 };
 
+/**
+ * struct sacc_progress - how far a descriptor (not a BATCH) has run
+ * @off: bytes done
+ * @crc: CRC32C running value
+ * @res: the outcome so far
+ */
+struct sacc_progress {
+	u32 off;
+	u32 crc;
+	struct sacc_result res;
+};
+
+/**
+ * struct sacc_job - a descriptor of a ring in execution: the checkpoint from
+ * which it goes on after a pause, without reading guest memory again
+ * @d: the descriptor as fetched, in CPU byte order, validated
+ * @progress: of @d itself (for a BATCH: @progress.res counts its elements)
+ * @element: BATCH: index of the element in progress
+ * @in_element: BATCH: @el is fetched and in progress
+ * @el: BATCH: the element as fetched
+ * @el_progress: BATCH: of @el
+ * @intr: BATCH: elements with FLAG_INTR completed
+ * @ops: descriptors completed OK, elements and the BATCH included
+ * @bytes: bytes they processed
+ */
+struct sacc_job {
+	struct sacc_desc d;
+	struct sacc_progress progress;
+	u32 element;
+	bool in_element;
+	struct sacc_desc el;
+	struct sacc_progress el_progress;
+	u32 intr;
+	u64 ops;
+	u64 bytes;
+};
+
 /* sacc_exec.c */
 u8 sacc_desc_validate(const struct sacc_desc *d, bool in_batch);
 u32 sacc_crc32c(u32 crc, const void *buf, size_t len);
 u8 sacc_exec_fetch(struct sacc_exec *x, u64 iova, struct sacc_desc *d, bool in_batch);
-u8 sacc_exec_one(struct sacc_exec *x, const struct sacc_desc *d,
-		 struct sacc_result *res);
+void sacc_exec_job_start(struct sacc_job *job, const struct sacc_desc *d);
+int sacc_exec_job(struct sacc_exec *x, struct sacc_job *job);
 u8 sacc_exec_complete(struct sacc_exec *x, const struct sacc_desc *d,
 		      const struct sacc_result *res);
 
@@ -413,6 +533,11 @@ struct sacc_mdev;
  * @running: an engine thread runs it (under the engine lock)
  * @coalesced: completions counted toward the next interrupt (instance lock)
  * @coalesce_timer: raises the cause USECS after the first counted completion
+ * @job_active: @job holds a paused descriptor; this and the next three belong to
+ *              the thread that runs the queue
+ * @job_gen: the queue generation @job was fetched under
+ * @job_head: its ring index
+ * @job: the descriptor in execution and its checkpoint
  */
 struct sacc_queue {
 	struct list_head node;
@@ -422,6 +547,10 @@ struct sacc_queue {
 	bool running;
 	unsigned int coalesced;
 	struct delayed_work coalesce_timer;
+	bool job_active;
+	u32 job_gen;
+	u32 job_head;
+	struct sacc_job job;
 };
 
 /**

@@ -29,6 +29,7 @@ static int sacc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "cache_misses %llu\n", dma.misses);
 	seq_printf(m, "cache_evictions %llu\n", dma.evictions);
 	seq_printf(m, "pinned_pages %llu\n", dma.pinned);
+	seq_printf(m, "fenced_ranges %llu\n", dma.fences);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sacc_stats);

@@ -2,21 +2,47 @@
 /*
  * sacc - the shadowed DMA translation: how the engine reaches a user's memory.
  *
- * A per-instance cache maps IOVA pages to host pages pinned with vfio_pin_pages().
- * A hit costs one xarray lookup; a miss pins the page and, at the instance's quota,
- * first unpins the least recently used entry. The whole of [iova, iova + length) is
- * dropped when the user unmaps it (the VFIO core calls .dma_unmap, and every pinned
- * page in the range MUST be unpinned before it returns), on reset and on close.
+ * The engine works on *windows*: up to SACC_DMA_WINDOW_BYTES of one IOVA range,
+ * translated at once to the host pages behind it and held until the operation on
+ * them is done. The pages come from a per-instance cache of *extents*, runs of
+ * pages pinned together with one vfio_pin_pages() call (iommufd unpins exactly the
+ * runs it pinned, so an extent is also unpinned as one). A window whose pages are
+ * cached costs one lock hold; the misses of a window are pinned in bulk, one call
+ * per contiguous run. Operations then run on the mapped pages directly
+ * (kmap_local_page()), with no lock held and no bounce copy.
  *
- * The cache lock is held while pages are copied, so an unmap waits for a copy in
- * flight and can never pull a page from under it. It is NOT held while pinning or
- * unpinning: type1 calls .dma_unmap with its device list lock held, and pinning takes
- * its iommu lock, which is taken before the device list lock elsewhere. A pin done
- * with the lock dropped is checked against the cache's generation, which every
- * invalidation bumps, and let go if an unmap ran meanwhile.
+ * The unmap contract. When the user unmaps [iova, iova + len), the VFIO core calls
+ * .dma_unmap, and when sacc_dma_invalidate() returns no page of that range is
+ * pinned by sacc and none is touched any more:
+ *  - every window registers, under the lock, in the current *epoch* before it
+ *    translates, pins or uses anything, and leaves it when it is put;
+ *  - an invalidation erases the range's extents, bumps the generation and flips
+ *    the epoch under the lock, then waits for the windows of the old epoch to
+ *    leave; only then does it unpin what it erased. Windows of the new epoch see
+ *    the range gone; a pin that was in flight (registered in the old epoch) sees
+ *    the generation changed and keeps its pages private to its window, which
+ *    unpins them when it is put, before the invalidation returns. Evicted extents
+ *    are unpinned by the window that evicted them, also before it leaves.
+ * Invalidations are serialised by @inval_lock, so an epoch's readers only drain.
  *
- * With the cache bypassed (module parameter dma_cache=0) every access goes through
- * vfio_dma_rw(), which pins and unpins per call: the benchmark compares both.
+ * type1 needs one thing more: after .dma_unmap returns it takes its lock again and
+ * looks for pins in the range; one made in that instant makes it call .dma_unmap
+ * again, and after ten in a row it hits BUG_ON(). So with type1 (@fence_unmaps) an
+ * invalidated range is *fenced*: nothing in it is pinned again, accesses there go
+ * through vfio_dma_rw() (which pins nothing), until vfio_dma_rw() says the range is
+ * not mapped any more (-EINVAL; later pins are of a new mapping) or the device is
+ * closed. iommufd refuses pins itself while it unmaps or detaches, so needs no
+ * fence. At most SACC_DMA_MAX_FENCES fences are kept; beyond that the two closest
+ * are merged (a larger fence only sends more accesses the slow way).
+ *
+ * Pins and unpins are never done under the lock: type1 calls .dma_unmap with its
+ * device list lock held, and pinning takes its iommu lock, which is taken before
+ * the device list lock elsewhere.
+ *
+ * The quota (@max_pinned pages) is kept by a second-chance (CLOCK) sweep that
+ * never evicts an extent a window holds, and evicts in batches. With the cache
+ * bypassed (module parameter dma_cache=0) every window goes through vfio_dma_rw(),
+ * one call per window: the benchmark compares both.
  */
 #include <kunit/visibility.h>
 #include <linux/highmem.h>
@@ -26,17 +52,28 @@
 #include "sacc.h"
 
 /**
- * struct sacc_dma_page - one cached translation
- * @lru: in &sacc_dma.lru, most recently used last
- * @page: the pinned host page
- * @pfn: the IOVA page number it translates
- * @writable: pinned for writing too (the mapping allows it)
+ * struct sacc_dma_extent - a run of pages pinned with one call
+ * @clock: on &sacc_dma.clock while cached
+ * @first: IOVA page number of the first page
+ * @npage: pages
+ * @prot: IOMMU_READ and/or IOMMU_WRITE: the access it was pinned for
+ * @referenced: used since the CLOCK hand last passed (second chance)
+ * @private: never cached: owned by the window that pinned it, unpinned by the
+ *           put that drops its last user; fixed when the pin is done. An extent
+ *           taken out of the cache belongs to whoever took it out
+ * @users: page references held by windows; a cached extent with users is never
+ *         evicted
+ * @pages: the host pages
  */
-struct sacc_dma_page {
-	struct list_head lru;
-	struct page *page;
-	unsigned long pfn;
-	bool writable;
+struct sacc_dma_extent {
+	struct list_head clock;
+	unsigned long first;
+	unsigned int npage;
+	int prot;
+	bool referenced;
+	bool private;
+	atomic_t users;
+	struct page *pages[] __counted_by(npage);
 };
 
 /**
@@ -48,133 +85,486 @@ struct sacc_dma_page {
 void sacc_dma_init(struct sacc_dma *dma, const struct sacc_dma_ops *ops, void *ctx)
 {
 	memset(dma, 0, sizeof(*dma));
+	mutex_init(&dma->inval_lock);
 	mutex_init(&dma->lock);
 	xa_init(&dma->pages);
-	INIT_LIST_HEAD(&dma->lru);
+	INIT_LIST_HEAD(&dma->clock);
+	init_waitqueue_head(&dma->drained);
 	dma->ops = ops;
 	dma->ctx = ctx;
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_dma_init);
 
-/*
- * Take an entry out of the cache (lock held) onto @gone; sacc_dma_unpin() unpins it
- * once the lock is dropped. Pinning and unpinning take the IOMMU driver's locks,
- * which its unmap notifier holds while it calls us: never take them under ours.
- */
-static void sacc_dma_remove(struct sacc_dma *dma, struct sacc_dma_page *p,
-			    struct list_head *gone)
+static unsigned long last_pfn(u64 iova, u64 len)
 {
-	xa_erase(&dma->pages, p->pfn);
-	list_move(&p->lru, gone);
-	dma->nr_pinned--;
+	return (len - 1 > U64_MAX - iova ? U64_MAX : iova + len - 1) >> PAGE_SHIFT;
 }
 
-static void sacc_dma_unpin(struct sacc_dma *dma, struct list_head *gone)
+/*
+ * Take a cached extent out of the cache onto @gone (lock held); its pages stay
+ * pinned until sacc_dma_release_list().
+ */
+static void sacc_dma_uncache(struct sacc_dma *dma, struct sacc_dma_extent *ext,
+			     struct list_head *gone)
 {
-	struct sacc_dma_page *p, *next;
+	unsigned int i;
 
-	list_for_each_entry_safe(p, next, gone, lru) {
-		dma->ops->unpin(dma->ctx, (u64)p->pfn << PAGE_SHIFT);
-		kfree(p);
+	lockdep_assert_held(&dma->lock);
+	for (i = 0; i < ext->npage; i++)
+		xa_erase(&dma->pages, ext->first + i);
+	if (dma->hand == &ext->clock)
+		dma->hand = ext->clock.next;
+	list_move_tail(&ext->clock, gone);
+	dma->nr_pinned -= ext->npage;
+}
+
+static void sacc_dma_release(struct sacc_dma *dma, struct sacc_dma_extent *ext)
+{
+	dma->ops->unpin(dma->ctx, (u64)ext->first << PAGE_SHIFT, ext->npage);
+	kfree(ext);
+}
+
+/* Unpin and free a list of extents taken out of the cache (no lock held). */
+static void sacc_dma_release_list(struct sacc_dma *dma, struct list_head *list)
+{
+	struct sacc_dma_extent *ext, *next;
+
+	list_for_each_entry_safe(ext, next, list, clock)
+		sacc_dma_release(dma, ext);
+}
+
+/* The fence [@first, @last] overlaps, or -1 (lock held). */
+static int sacc_dma_fenced(struct sacc_dma *dma, unsigned long first, unsigned long last)
+{
+	unsigned int i;
+
+	for (i = 0; i < dma->nr_fences; i++)
+		if (first <= dma->fences[i].last && dma->fences[i].first <= last)
+			return i;
+	return -1;
+}
+
+/* Fence [first, last] (lock held): merge with what it touches, or the closest. */
+static void sacc_dma_fence(struct sacc_dma *dma, unsigned long first, unsigned long last)
+{
+	struct sacc_dma_fence *f;
+	unsigned int i, best = 0;
+	unsigned long gap, best_gap = ULONG_MAX;
+
+	for (i = 0; i < dma->nr_fences; i++) {
+		f = &dma->fences[i];
+		if (first <= f->last + 1 && f->first <= last + 1)
+			goto merge;	/* overlaps or touches */
 	}
+	if (dma->nr_fences < SACC_DMA_MAX_FENCES) {
+		dma->fences[dma->nr_fences].first = first;
+		dma->fences[dma->nr_fences++].last = last;
+		return;
+	}
+	for (i = 0; i < dma->nr_fences; i++) {
+		f = &dma->fences[i];
+		gap = f->last < first ? first - f->last : f->first - last;
+		if (gap < best_gap) {
+			best_gap = gap;
+			best = i;
+		}
+	}
+	i = best;
+	f = &dma->fences[i];
+merge:
+	f->first = min(f->first, first);
+	f->last = max(f->last, last);
+}
+
+/* Drop [first, last], fencing it first when @fence; see the top of this file. */
+static void sacc_dma_drop_range(struct sacc_dma *dma, unsigned long first,
+				unsigned long last, bool fence)
+{
+	struct sacc_dma_extent *ext;
+	unsigned long idx;
+	unsigned int old;
+	LIST_HEAD(gone);
+
+	mutex_lock(&dma->inval_lock);
+	mutex_lock(&dma->lock);
+	if (fence)
+		sacc_dma_fence(dma, first, last);
+	/* Every page of an extent maps to it: an extent in the range is found. */
+	xa_for_each_range(&dma->pages, idx, ext, first, last)
+		sacc_dma_uncache(dma, ext, &gone);
+	dma->generation++;	/* a pin in flight may be of the old mapping */
+	old = dma->epoch;
+	dma->epoch ^= 1;
+	mutex_unlock(&dma->lock);
+	/* Bounded: a window holds at most one window's work and one bulk pin. */
+	wait_event(dma->drained, !atomic_read(&dma->readers[old]));
+	mutex_unlock(&dma->inval_lock);
+	sacc_dma_release_list(dma, &gone);
 }
 
 /**
- * sacc_dma_invalidate() - drop every cached page of [@iova, @iova + @len)
+ * sacc_dma_invalidate() - the user unmapped [@iova, @iova + @len): drop it
  * @dma: the cache
  * @iova: start
  * @len: bytes; 0 does nothing, a range past 2^64 stops there
  *
- * When this returns no access uses those pages any more and they are unpinned.
+ * When this returns no page of the range is pinned by the cache and no window
+ * uses one; with @dma->fence_unmaps none is pinned again until the range is seen
+ * unmapped (see the top of this file). Sleeps; never call it holding a window.
  */
 void sacc_dma_invalidate(struct sacc_dma *dma, u64 iova, u64 len)
 {
-	unsigned long first = iova >> PAGE_SHIFT, last, idx;
-	struct sacc_dma_page *p;
-	LIST_HEAD(gone);
-
-	if (!len)
-		return;
-	last = (len - 1 > U64_MAX - iova ? U64_MAX : iova + len - 1) >> PAGE_SHIFT;
-	mutex_lock(&dma->lock);
-	dma->generation++;	/* a pin in flight may be of the old mapping */
-	xa_for_each_range(&dma->pages, idx, p, first, last)
-		sacc_dma_remove(dma, p, &gone);
-	mutex_unlock(&dma->lock);
-	sacc_dma_unpin(dma, &gone);
+	if (len)
+		sacc_dma_drop_range(dma, iova >> PAGE_SHIFT, last_pfn(iova, len),
+				    dma->fence_unmaps);
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_dma_invalidate);
 
 /**
- * sacc_dma_clear() - drop every cached page
+ * sacc_dma_clear() - drop every translation (reset, close); fences stay
  * @dma: the cache
  */
 void sacc_dma_clear(struct sacc_dma *dma)
 {
-	sacc_dma_invalidate(dma, 0, U64_MAX);
+	sacc_dma_drop_range(dma, 0, ULONG_MAX, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_dma_clear);
 
-/*
- * Pin the page at @pfn and cache it. Called with the lock held; drops and retakes
- * it around the pin. Return: the entry, or NULL with *err set.
+/**
+ * sacc_dma_open() - set the cache up for a new user; it is empty (cleared at close)
+ * @dma: the cache
+ * @max_pinned: the quota of pinned pages
+ * @fence_unmaps: the IOMMU backend re-pins ranges it unmaps (type1; see
+ *                sacc_vfio_unmap_needs_fence())
  */
-static struct sacc_dma_page *sacc_dma_fill(struct sacc_dma *dma, unsigned long pfn,
-					   bool write, struct list_head *gone, int *err)
+void sacc_dma_open(struct sacc_dma *dma, unsigned int max_pinned, bool fence_unmaps)
 {
-	u64 iova = (u64)pfn << PAGE_SHIFT, generation;
-	struct sacc_dma_page *p, *old;
-	bool writable = true;
-	struct page *page;
+	mutex_lock(&dma->lock);
+	WARN_ON_ONCE(dma->nr_pinned);
+	dma->max_pinned = max_pinned;
+	dma->fence_unmaps = fence_unmaps;
+	dma->nr_fences = 0;
+	dma->hits = 0;
+	dma->misses = 0;
+	dma->evictions = 0;
+	mutex_unlock(&dma->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_dma_open);
+
+/*
+ * Make room for @need more pages under the quota (lock held): a CLOCK sweep that
+ * skips extents in use and gives referenced ones a second chance, evicting down
+ * to 15/16 of the quota so that the next misses need no sweep. Return: room made.
+ */
+static bool sacc_dma_evict(struct sacc_dma *dma, unsigned int need, struct list_head *gone)
+{
+	unsigned int target, budget = 2 * (dma->nr_pinned + 1);
+	struct sacc_dma_extent *ext;
+	struct list_head *pos;
+
+	if (need > dma->max_pinned)
+		return false;
+	target = dma->max_pinned - need;
+	if (dma->nr_pinned <= target)
+		return true;
+	target -= min(target, dma->max_pinned / 16);
+	while (dma->nr_pinned > target && !list_empty(&dma->clock) && budget--) {
+		pos = dma->hand;
+		if (!pos || pos == &dma->clock)
+			pos = dma->clock.next;
+		ext = list_entry(pos, struct sacc_dma_extent, clock);
+		dma->hand = pos->next;
+		if (atomic_read(&ext->users))
+			continue;
+		if (ext->referenced) {
+			ext->referenced = false;
+			continue;
+		}
+		dma->evictions += ext->npage;
+		sacc_dma_uncache(dma, ext, gone);
+	}
+	return dma->nr_pinned + need <= dma->max_pinned;
+}
+
+/* Cache @ext (lock held), or leave it private: 0 or -errno. */
+static int sacc_dma_cache(struct sacc_dma *dma, struct sacc_dma_extent *ext)
+{
+	unsigned long idx = ext->first, last = ext->first + ext->npage - 1;
+	unsigned int i;
+
+	if (xa_find(&dma->pages, &idx, last, XA_PRESENT))
+		return -EEXIST;		/* another window cached some of it meanwhile */
+	for (i = 0; i < ext->npage; i++) {
+		if (xa_is_err(xa_store(&dma->pages, ext->first + i, ext, GFP_KERNEL))) {
+			while (i--)
+				xa_erase(&dma->pages, ext->first + i);
+			return -ENOMEM;
+		}
+	}
+	ext->private = false;
+	list_add_tail(&ext->clock, dma->hand ?: &dma->clock);	/* behind the hand */
+	dma->nr_pinned += ext->npage;
+	return 0;
+}
+
+/*
+ * Pin pages [first, first + npage) for a window (lock held; dropped and taken
+ * again around the pin). Pinned for reading and writing when the mapping allows
+ * both, so that any later access hits; else for just the access the window needs
+ * (a read-only source, a write-only destination). Cached when no invalidation ran
+ * meanwhile and the quota allows; else private.
+ */
+static struct sacc_dma_extent *sacc_dma_pin(struct sacc_dma *dma, unsigned long first,
+					    unsigned int npage, bool write,
+					    u64 generation, struct list_head *gone, int *err)
+{
+	u64 iova = (u64)first << PAGE_SHIFT;
+	struct sacc_dma_extent *ext;
 	int ret;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-
-	generation = dma->generation;
 	mutex_unlock(&dma->lock);
-	/* Pin for writing when the mapping allows it, so that later writes hit. */
-	ret = dma->ops->pin(dma->ctx, iova, true, &page);
-	if (ret == -EPERM && !write) {
-		writable = false;
-		ret = dma->ops->pin(dma->ctx, iova, false, &page);
-	}
-	mutex_lock(&dma->lock);
-	if (ret) {
-		kfree(p);
-		*err = -EFAULT;
-		return NULL;
-	}
-	p->page = page;
-	p->pfn = pfn;
-	p->writable = writable;
-	INIT_LIST_HEAD(&p->lru);
-
-	/* Unmapped meanwhile, or cached by another engine: let this pin go. */
-	old = xa_load(&dma->pages, pfn);
-	if (dma->generation != generation || old) {
-		list_add(&p->lru, gone);
-		*err = -EAGAIN;
-		return NULL;
-	}
-	if (xa_err(xa_store(&dma->pages, pfn, p, GFP_KERNEL))) {
-		list_add(&p->lru, gone);
+	ext = kzalloc(struct_size(ext, pages, npage), GFP_KERNEL);
+	if (!ext) {
 		*err = -ENOMEM;
+		goto relock;
+	}
+	ext->npage = npage;
+	ext->first = first;
+	ext->private = true;
+	INIT_LIST_HEAD(&ext->clock);
+	ext->prot = IOMMU_READ | IOMMU_WRITE;
+	ret = dma->ops->pin(dma->ctx, iova, npage, ext->prot, ext->pages);
+	if (ret == -EPERM) {
+		ext->prot = write ? IOMMU_WRITE : IOMMU_READ;
+		ret = dma->ops->pin(dma->ctx, iova, npage, ext->prot, ext->pages);
+	}
+	if (ret) {
+		kfree(ext);
+		ext = NULL;
+		*err = -EFAULT;
+	}
+relock:
+	mutex_lock(&dma->lock);
+	if (!ext)
 		return NULL;
-	}
-	list_add_tail(&p->lru, &dma->lru);
-	dma->nr_pinned++;
-	dma->misses++;
-	while (dma->nr_pinned > dma->max_pinned && dma->nr_pinned > 1) {
-		sacc_dma_remove(dma, list_first_entry(&dma->lru, struct sacc_dma_page, lru),
-				gone);
-		dma->evictions++;
-	}
-	return p;
+	dma->misses += npage;
+	if (dma->generation == generation && sacc_dma_evict(dma, npage, gone))
+		sacc_dma_cache(dma, ext);
+	return ext;
 }
+
+/* Take a window's page @i from extent @ext. */
+static void sacc_dma_hold(struct sacc_dma_window *w, unsigned int i,
+			  struct sacc_dma_extent *ext, unsigned long pfn)
+{
+	atomic_inc(&ext->users);
+	w->ext[i] = ext;
+	w->pages[i] = ext->pages[pfn - ext->first];
+}
+
+/* Leave the epoch the window registered in. */
+static void sacc_dma_leave(struct sacc_dma *dma, unsigned int epoch)
+{
+	if (atomic_dec_and_test(&dma->readers[epoch]))
+		wake_up(&dma->drained);
+}
+
+/* Drop the window's page references; unpin private extents whose last went. */
+static void sacc_dma_drop(struct sacc_dma_window *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nr; i++) {
+		struct sacc_dma_extent *ext = w->ext[i];
+
+		if (atomic_dec_and_test(&ext->users) && ext->private)
+			sacc_dma_release(w->dma, ext);
+	}
+	w->nr = 0;
+}
+
+/*
+ * Translate [iova, iova + len) into @w, len at most a window. Return: 0 with
+ * @w->nr pages held, 0 with @w->bounced set (access it through @ops->rw), or
+ * -EFAULT/-ENOMEM with nothing held.
+ */
+static int sacc_dma_translate(struct sacc_dma *dma, u64 iova, u32 len, bool write,
+			      struct sacc_dma_window *w)
+{
+	unsigned long first = iova >> PAGE_SHIFT, last = last_pfn(iova, len), pfn;
+	unsigned int i, n = last - first + 1;
+	struct sacc_dma_extent *ext;
+	LIST_HEAD(gone);
+	u64 generation;
+	int err = 0;
+
+	w->dma = dma;
+	w->iova = iova;
+	w->len = len;
+	w->write = write;
+	w->nr = 0;
+	w->bounced = false;
+	if (!READ_ONCE(*dma->use_cache)) {
+		w->bounced = true;
+		return 0;
+	}
+
+	mutex_lock(&dma->lock);
+	if (sacc_dma_fenced(dma, first, last) >= 0) {
+		mutex_unlock(&dma->lock);
+		w->bounced = true;
+		return 0;
+	}
+	w->epoch = dma->epoch;
+	atomic_inc(&dma->readers[w->epoch]);
+	generation = dma->generation;
+	for (i = 0; i < n && !err; ) {
+		pfn = first + i;
+		ext = xa_load(&dma->pages, pfn);
+		if (ext) {
+			if (!(ext->prot & (write ? IOMMU_WRITE : IOMMU_READ))) {
+				err = -EFAULT;	/* the mapping does not allow it */
+				break;
+			}
+			ext->referenced = true;
+			dma->hits++;
+			sacc_dma_hold(w, i, ext, pfn);
+			w->nr = ++i;
+			continue;
+		}
+		/*
+		 * A run of misses: up to the next cached page or the window's end, and
+		 * a quarter of the quota, so that a small quota still caches.
+		 */
+		while (i + 1 < n && i + 1 - (pfn - first) < max(dma->max_pinned / 4, 1U) &&
+		       !xa_load(&dma->pages, first + i + 1))
+			i++;
+		ext = sacc_dma_pin(dma, pfn, first + i + 1 - pfn, write, generation, &gone,
+				   &err);
+		i = pfn - first;
+		if (!ext)
+			break;
+		for (; pfn < ext->first + ext->npage; pfn++, i++)
+			sacc_dma_hold(w, i, ext, pfn);
+		w->nr = i;
+	}
+	mutex_unlock(&dma->lock);
+	if (err)
+		sacc_dma_drop(w);
+	sacc_dma_release_list(dma, &gone);
+	if (err)
+		sacc_dma_leave(dma, w->epoch);
+	return err;
+}
+
+/*
+ * An access through @ops->rw failed: if the range is not mapped any more, a fence
+ * over it has done its job (the old mapping is gone; what is mapped next is new).
+ */
+static int sacc_dma_rw_failed(struct sacc_dma *dma, u64 iova, size_t len, int ret)
+{
+	int i;
+
+	if (ret == -EINVAL) {
+		mutex_lock(&dma->lock);
+		i = sacc_dma_fenced(dma, iova >> PAGE_SHIFT, last_pfn(iova, len));
+		if (i >= 0)
+			dma->fences[i] = dma->fences[--dma->nr_fences];
+		mutex_unlock(&dma->lock);
+	}
+	return -EFAULT;
+}
+
+static int sacc_dma_rw(struct sacc_dma *dma, u64 iova, void *buf, size_t len, bool write)
+{
+	int ret = dma->ops->rw(dma->ctx, iova, buf, len, write);
+
+	return ret ? sacc_dma_rw_failed(dma, iova, len, ret) : 0;
+}
+
+/**
+ * sacc_dma_window_get() - translate and hold up to a window of user memory
+ * @dma: the cache
+ * @iova: start, any alignment
+ * @len: bytes wanted; the window covers min(@len, SACC_DMA_WINDOW_BYTES) of them
+ * @write: the operation writes the window (else it reads it)
+ * @bounce: SACC_DMA_WINDOW_BYTES of kernel memory for a window that cannot be
+ *          held in place (cache bypassed, range fenced): it is read into @bounce
+ *          here, or written from it by sacc_dma_window_put()
+ * @w: the window, filled in
+ *
+ * Every successful get must be followed, promptly, by sacc_dma_window_put().
+ *
+ * Return: 0; -EFAULT when part of the range is not mapped with the access needed;
+ * -ENOMEM.
+ */
+int sacc_dma_window_get(struct sacc_dma *dma, u64 iova, u32 len, bool write,
+			void *bounce, struct sacc_dma_window *w)
+{
+	int ret;
+
+	len = min_t(u32, len, SACC_DMA_WINDOW_BYTES);
+	if (!len || iova + len - 1 < iova)
+		return -EFAULT;
+	ret = sacc_dma_translate(dma, iova, len, write, w);
+	if (ret || !w->bounced)
+		return ret;
+	w->buf = bounce;
+	return write ? 0 : sacc_dma_rw(dma, iova, bounce, len, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_dma_window_get);
+
+/**
+ * sacc_dma_window_put() - let go of a window
+ * @w: a window sacc_dma_window_get() returned 0 for
+ *
+ * Return: 0, or -EFAULT when a bounced write could not be written back.
+ */
+int sacc_dma_window_put(struct sacc_dma_window *w)
+{
+	if (w->bounced)
+		return w->write ? sacc_dma_rw(w->dma, w->iova, w->buf, w->len, true) : 0;
+	sacc_dma_drop(w);
+	sacc_dma_leave(w->dma, w->epoch);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_dma_window_put);
+
+/**
+ * sacc_dma_window_map() - map the window's bytes from @off on
+ * @w: the window
+ * @off: offset in the window, below @w->len
+ * @n: set to the bytes mapped contiguously from there
+ *
+ * Unmap with sacc_dma_window_unmap() in reverse order of mapping (kmap_local).
+ *
+ * Return: the kernel address of byte @off.
+ */
+void *sacc_dma_window_map(struct sacc_dma_window *w, u32 off, u32 *n)
+{
+	size_t at;
+
+	if (w->bounced) {
+		*n = w->len - off;
+		return w->buf + off;
+	}
+	at = offset_in_page(w->iova) + off;
+	*n = min_t(u32, w->len - off, PAGE_SIZE - offset_in_page(at));
+	return kmap_local_page(w->pages[at >> PAGE_SHIFT]) + offset_in_page(at);
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_dma_window_map);
+
+/**
+ * sacc_dma_window_unmap() - undo sacc_dma_window_map()
+ * @w: the window
+ * @va: what sacc_dma_window_map() returned
+ */
+void sacc_dma_window_unmap(struct sacc_dma_window *w, void *va)
+{
+	if (!w->bounced)
+		kunmap_local(va);
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_dma_window_unmap);
 
 /**
  * sacc_dma_access() - copy between the user's memory at @iova and @buf
@@ -184,59 +574,45 @@ static struct sacc_dma_page *sacc_dma_fill(struct sacc_dma *dma, unsigned long p
  * @len: bytes
  * @write: true to write @buf to @iova, false to read
  *
+ * For small accesses (descriptors, completion records); data moves through
+ * windows (sacc_dma_window_get()).
+ *
  * Return: 0; -EFAULT when part of the range is not mapped with the access needed
  * (a write may then have changed the pages before the fault); -ENOMEM.
  */
 int sacc_dma_access(struct sacc_dma *dma, u64 iova, void *buf, size_t len, bool write)
 {
-	LIST_HEAD(gone);
-	int err = 0;
+	struct sacc_dma_window w;
+	u32 off, n, chunk;
+	void *va;
+	int ret;
 
 	if (len && iova + len - 1 < iova)
 		return -EFAULT;
-	if (!READ_ONCE(*dma->use_cache))
-		return dma->ops->rw(dma->ctx, iova, buf, len, write) ? -EFAULT : 0;
-
-	mutex_lock(&dma->lock);
 	while (len) {
-		size_t off = offset_in_page(iova), n = min_t(size_t, len, PAGE_SIZE - off);
-		unsigned long pfn = iova >> PAGE_SHIFT;
-		struct sacc_dma_page *p = xa_load(&dma->pages, pfn);
-		void *va;
-
-		if (p && write && !p->writable) {
-			err = -EFAULT;		/* mapped read-only */
-			break;
+		chunk = min_t(size_t, len, SACC_DMA_WINDOW_BYTES);
+		ret = sacc_dma_translate(dma, iova, chunk, write, &w);
+		if (ret)
+			return ret;
+		if (w.bounced)
+			ret = sacc_dma_rw(dma, iova, buf, chunk, write);
+		for (off = 0; !w.bounced && off < chunk; off += n) {
+			va = sacc_dma_window_map(&w, off, &n);
+			if (write)
+				memcpy(va, buf + off, n);
+			else
+				memcpy(buf + off, va, n);
+			sacc_dma_window_unmap(&w, va);
 		}
-		if (p) {
-			dma->hits++;
-			list_move_tail(&p->lru, &dma->lru);
-		} else {
-			err = 0;
-			p = sacc_dma_fill(dma, pfn, write, &gone, &err);
-			if (err == -EAGAIN)
-				continue;	/* look again */
-			if (!p)
-				break;
-			if (write && !p->writable) {
-				err = -EFAULT;
-				break;
-			}
-		}
-		/* Under the lock: an unmap cannot take the page away mid-copy. */
-		va = kmap_local_page(p->page);
-		if (write)
-			memcpy(va + off, buf, n);
-		else
-			memcpy(buf, va + off, n);
-		kunmap_local(va);
-		iova += n;
-		buf += n;
-		len -= n;
+		if (!w.bounced)
+			sacc_dma_window_put(&w);
+		if (ret)
+			return ret;
+		iova += chunk;
+		buf += chunk;
+		len -= chunk;
 	}
-	mutex_unlock(&dma->lock);
-	sacc_dma_unpin(dma, &gone);
-	return err;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_dma_access);
 
@@ -252,35 +628,24 @@ void sacc_dma_stats(struct sacc_dma *dma, struct sacc_dma_stats *stats)
 	stats->misses = dma->misses;
 	stats->evictions = dma->evictions;
 	stats->pinned = dma->nr_pinned;
+	stats->fences = dma->nr_fences;
 	mutex_unlock(&dma->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_dma_stats);
 
-/**
- * sacc_dma_reset_stats() - zero the counters (a new user)
- * @dma: the cache
- */
-void sacc_dma_reset_stats(struct sacc_dma *dma)
-{
-	mutex_lock(&dma->lock);
-	dma->hits = 0;
-	dma->misses = 0;
-	dma->evictions = 0;
-	mutex_unlock(&dma->lock);
-}
-
 /* The VFIO side: pin through the instance's VFIO device. */
-static int sacc_vfio_pin(void *ctx, u64 iova, bool write, struct page **page)
+static int sacc_vfio_pin(void *ctx, u64 iova, unsigned int npage, int prot,
+			 struct page **pages)
 {
-	int prot = IOMMU_READ | (write ? IOMMU_WRITE : 0);
-	int ret = vfio_pin_pages(ctx, iova, 1, prot, page);
+	int ret = vfio_pin_pages(ctx, iova, npage, prot, pages);
 
-	return ret == 1 ? 0 : (ret < 0 ? ret : -EFAULT);
+	/* type1 and iommufd pin all or nothing. */
+	return ret == npage ? 0 : (ret < 0 ? ret : -EFAULT);
 }
 
-static void sacc_vfio_unpin(void *ctx, u64 iova)
+static void sacc_vfio_unpin(void *ctx, u64 iova, unsigned int npage)
 {
-	vfio_unpin_pages(ctx, iova, 1);
+	vfio_unpin_pages(ctx, iova, npage);
 }
 
 static int sacc_vfio_rw(void *ctx, u64 iova, void *buf, size_t len, bool write)
@@ -294,3 +659,19 @@ const struct sacc_dma_ops sacc_vfio_dma_ops = {
 	.unpin = sacc_vfio_unpin,
 	.rw = sacc_vfio_rw,
 };
+
+/**
+ * sacc_vfio_unmap_needs_fence() - does the device's IOMMU backend re-pin a range
+ * it is unmapping? type1 does (see the top of this file); iommufd does not.
+ * @vdev: the device, open
+ *
+ * Return: true for the type1 container.
+ */
+bool sacc_vfio_unmap_needs_fence(struct vfio_device *vdev)
+{
+#if IS_ENABLED(CONFIG_IOMMUFD)
+	return !vdev->iommufd_access;
+#else
+	return true;
+#endif
+}

@@ -3,9 +3,13 @@
  * sacc - the engines: kernel threads of a parent that run every instance's queues.
  *
  * A queue with work sits on its parent's run list. An engine thread takes the
- * queue at the head, executes up to 8 x weight of its descriptors (weighted round
- * robin: the instance's sysfs weight), and puts it back at the tail if it still has
- * work, so a flooding instance gets its share and no more. A queue is run by one
+ * queue at the head, does up to 128 KiB x weight of its work (bytes, and
+ * SACC_EXEC_DESC_COST per descriptor and BATCH element; the instance's sysfs
+ * weight), and puts it back at the tail if it still has work, so a flooding
+ * instance gets its share and no more. A descriptor that outlasts the quantum
+ * pauses between two steps (a window of data, a BATCH element) and goes on from
+ * its checkpoint at the queue's next turn; a disable, reset or close stops it
+ * there too, so none of them waits for more than one step. A queue is run by one
  * thread at a time, in ring order.
  *
  * The register state is read and updated under the instance's lock; descriptors
@@ -22,7 +26,8 @@
 #define CREATE_TRACE_POINTS
 #include "sacc_trace.h"
 
-#define SACC_QUANTUM_PER_WEIGHT	8
+/* Work an engine does on a queue per turn, per unit of the instance's weight. */
+#define SACC_QUANTUM_BYTES	(128 * 1024)
 
 static bool sacc_queue_runnable(struct sacc_mdev *smdev, unsigned int q)
 {
@@ -112,11 +117,12 @@ void sacc_engine_quiesce_disabled(struct sacc_mdev *smdev)
 
 /*
  * Account for the descriptor at ring index @head, under the instance's lock: advance
- * the head, record a fault, count the completion for the queue's interrupt cause.
+ * the head, record a fault, count @nintr completions for the queue's interrupt
+ * cause (the descriptor's own FLAG_INTR and its BATCH elements').
  */
 static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
-			      u32 gen, u32 head, u32 size, bool intr, u8 err,
-			      const struct sacc_exec *x)
+			      u32 gen, u32 head, u32 size, unsigned int nintr, u8 err,
+			      const struct sacc_job *job)
 {
 	struct sacc_queue_regs *qr = &smdev->regs.q[queue->index];
 	u32 count = qr->coalesce & SACC_Q_COALESCE_COUNT_MASK;
@@ -127,14 +133,15 @@ static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
 		return;		/* enabled, disabled or reset meanwhile: forget it */
 
 	if (!err) {
-		smdev->stats.ops += x->ops;
-		smdev->stats.bytes += x->bytes;
-		trace_sacc_complete(dev_name(smdev->vdev.dev), queue->index, head, x->bytes);
+		smdev->stats.ops += job->ops;
+		smdev->stats.bytes += job->bytes;
+		trace_sacc_complete(dev_name(smdev->vdev.dev), queue->index, head, job->bytes);
 	} else {
 		trace_sacc_fault(dev_name(smdev->vdev.dev), queue->index, head, err);
 	}
 	if (err != SACC_QERR_RING)
 		qr->head = (head + 1) & (size - 1);
+	queue->coalesced += nintr;
 	if (err) {
 		qr->error = err;
 		qr->error_info = head;
@@ -143,10 +150,10 @@ static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
 		if (queue->coalesced)
 			sacc_regs_raise(&smdev->regs, SACC_INTR_QUEUE(queue->index));
 		queue->coalesced = 0;
-	} else if (intr && ++queue->coalesced >= max(count, 1U)) {
+	} else if (queue->coalesced && queue->coalesced >= max(count, 1U)) {
 		sacc_regs_raise(&smdev->regs, SACC_INTR_QUEUE(queue->index));
 		queue->coalesced = 0;
-	} else if (intr && queue->coalesced == 1 && usecs) {
+	} else if (nintr && queue->coalesced == nintr && usecs) {
 		/* The first of a batch of completions starts the USECS timer. */
 		schedule_delayed_work(&queue->coalesce_timer, usecs_to_jiffies(usecs));
 	}
@@ -169,14 +176,48 @@ static void sacc_coalesce_timeout(struct work_struct *work)
 	spin_unlock(&smdev->lock);
 }
 
-/* Execute the descriptor at @head of a ring; the queue's error code or 0. */
-static u8 sacc_queue_exec(struct sacc_queue *queue, struct sacc_exec *x, u64 base,
-			  u32 head, u32 size, u32 tail, bool *intr)
+/* The queue may go on: what sacc_queue_runnable() asks but for work left. */
+static bool sacc_queue_live(struct sacc_mdev *smdev, unsigned int q)
+{
+	const struct sacc_regs *regs = &smdev->regs;
+
+	lockdep_assert_held(&smdev->lock);
+	return smdev->open && (regs->ctrl & SACC_CTRL_ENABLE) && !regs->fatal &&
+	       (regs->q[q].ctrl & SACC_Q_CTRL_ENABLE) && !regs->q[q].error;
+}
+
+/*
+ * Between two steps of a descriptor: stop when the queue was disabled, reset or
+ * closed, or the engine is stopping. The descriptor is then abandoned: its record
+ * is not written and Q_HEAD stays on it.
+ */
+static bool sacc_queue_pause(struct sacc_exec *x)
+{
+	struct sacc_queue *queue = x->queue;
+	struct sacc_mdev *smdev = queue->smdev;
+	bool stop;
+
+	spin_lock(&smdev->lock);
+	stop = !sacc_queue_live(smdev, queue->index) ||
+	       smdev->regs.q[queue->index].gen != queue->job_gen;
+	spin_unlock(&smdev->lock);
+	if (stop || kthread_should_stop())
+		queue->job_active = false;
+	return !queue->job_active;
+}
+
+/*
+ * Fetch the descriptor at @head of a ring into the queue's job. Return: 0, or the
+ * queue's error code (the descriptor is then done).
+ */
+static u8 sacc_queue_fetch(struct sacc_queue *queue, struct sacc_exec *x, u64 base,
+			   u32 head, u32 size, u32 tail, bool *intr)
 {
 	struct sacc_result res = {};
 	struct sacc_desc d;
 	u8 err, cerr;
 
+	memset(&queue->job, 0, sizeof(queue->job));
 	if (size < SACC_Q_SIZE_MIN || size > SACC_Q_SIZE_MAX || !is_power_of_2(size) ||
 	    tail >= size)
 		return SACC_QERR_RING;
@@ -185,9 +226,11 @@ static u8 sacc_queue_exec(struct sacc_queue *queue, struct sacc_exec *x, u64 bas
 		return SACC_QERR_RING;		/* the ring entry itself is unreadable */
 	trace_sacc_submit(dev_name(queue->smdev->vdev.dev), queue->index, head, d.opcode,
 			  d.len);
-	if (!err)
-		err = sacc_exec_one(x, &d, &res);
 	*intr = d.flags & SACC_DESC_FLAG_INTR;
+	if (!err) {
+		sacc_exec_job_start(&queue->job, &d);
+		return 0;
+	}
 	if (err == SACC_QERR_COMPLETION)
 		return err;	/* the record cannot be written: do not try */
 	res.error = err;
@@ -195,37 +238,67 @@ static u8 sacc_queue_exec(struct sacc_queue *queue, struct sacc_exec *x, u64 bas
 	return err ?: cerr;
 }
 
-/* Run up to a quantum of one queue's descriptors. */
+/*
+ * Run a queue's descriptors for a quantum of work (weighted: the instance's sysfs
+ * weight), going on from where a paused descriptor stopped. A descriptor longer
+ * than what is left of the quantum pauses between two steps and goes on at the
+ * queue's next turn.
+ */
 static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 {
 	struct sacc_mdev *smdev = queue->smdev;
-	unsigned int n, quantum = SACC_QUANTUM_PER_WEIGHT * READ_ONCE(smdev->weight);
 	struct sacc_queue_regs *qr = &smdev->regs.q[queue->index];
-	u32 gen, head, size, tail;
+	struct sacc_job *job = &queue->job;
+	u32 head, size, tail = 0;
+	struct sacc_result res;
 	bool intr = false;
-	u64 base;
+	u64 base = 0;
+	int ret;
 	u8 err;
 
 	x->dma = &smdev->dma;
-	for (n = 0; n < quantum; n++) {
+	x->queue = queue;
+	x->pause = sacc_queue_pause;
+	x->budget = SACC_QUANTUM_BYTES * READ_ONCE(smdev->weight);
+	while (x->budget > 0) {
 		spin_lock(&smdev->lock);
+		if (queue->job_active && qr->gen != queue->job_gen)
+			queue->job_active = false;	/* disabled or reset meanwhile */
 		if (!sacc_queue_runnable(smdev, queue->index)) {
+			queue->job_active = false;
 			spin_unlock(&smdev->lock);
 			return;
 		}
-		gen = qr->gen;
-		head = qr->head;
-		tail = qr->tail;
+		if (!queue->job_active) {
+			queue->job_gen = qr->gen;
+			queue->job_head = qr->head;
+			tail = qr->tail;
+			base = (u64)qr->base_hi << 32 | qr->base_lo;
+		}
+		head = queue->job_head;
 		size = qr->size;
-		base = (u64)qr->base_hi << 32 | qr->base_lo;
 		spin_unlock(&smdev->lock);
 
-		x->ops = 0;
-		x->bytes = 0;
-		err = sacc_queue_exec(queue, x, base, head, size, tail, &intr);
-
+		if (!queue->job_active) {
+			err = sacc_queue_fetch(queue, x, base, head, size, tail, &intr);
+			if (err)
+				goto finish;
+			queue->job_active = true;
+		}
+		intr = job->d.flags & SACC_DESC_FLAG_INTR;
+		ret = sacc_exec_job(x, job);
+		if (ret == SACC_EXEC_PAUSED)
+			return;		/* out of quantum or stopped: see the pause */
+		queue->job_active = false;
+		res = job->progress.res;
+		res.error = ret;
+		err = ret;
+		if (ret != SACC_QERR_COMPLETION)
+			err = ret ?: sacc_exec_complete(x, &job->d, &res);
+finish:
 		spin_lock(&smdev->lock);
-		sacc_queue_finish(smdev, queue, gen, head, size, intr, err, x);
+		sacc_queue_finish(smdev, queue, queue->job_gen, head, size,
+				  job->intr + (intr && !err), err, job);
 		spin_unlock(&smdev->lock);
 		if (err)
 			return;
@@ -293,9 +366,9 @@ int sacc_engine_start(struct sacc_engine *e, unsigned int nr, const char *name)
 		struct sacc_engine_thread *t = &e->threads[i];
 
 		t->engine = e;
-		t->x.a = (void *)__get_free_page(GFP_KERNEL);
-		t->x.b = (void *)__get_free_page(GFP_KERNEL);
-		if (!t->x.a || !t->x.b)
+		t->x.bounce[0] = kvmalloc(SACC_DMA_WINDOW_BYTES, GFP_KERNEL);
+		t->x.bounce[1] = kvmalloc(SACC_DMA_WINDOW_BYTES, GFP_KERNEL);
+		if (!t->x.bounce[0] || !t->x.bounce[1])
 			goto stop;
 		t->task = kthread_run(sacc_engine_thread, t, "%s-eng%u", name, i);
 		if (IS_ERR(t->task))
@@ -305,8 +378,8 @@ int sacc_engine_start(struct sacc_engine *e, unsigned int nr, const char *name)
 	return 0;
 
 stop:
-	free_page((unsigned long)e->threads[i].x.a);
-	free_page((unsigned long)e->threads[i].x.b);
+	kvfree(e->threads[i].x.bounce[0]);
+	kvfree(e->threads[i].x.bounce[1]);
 	sacc_engine_stop(e);
 	return -ENOMEM;
 }
@@ -322,8 +395,8 @@ void sacc_engine_stop(struct sacc_engine *e)
 	while (e->nr_threads) {
 		t = &e->threads[--e->nr_threads];
 		kthread_stop(t->task);
-		free_page((unsigned long)t->x.a);
-		free_page((unsigned long)t->x.b);
+		kvfree(t->x.bounce[0]);
+		kvfree(t->x.bounce[1]);
 	}
 }
 

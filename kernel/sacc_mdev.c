@@ -98,9 +98,9 @@ static int sacc_mdev_open_device(struct vfio_device *vdev)
 	ret = sacc_devmem_alloc(smdev);
 	if (ret)
 		return ret;
-	smdev->dma.max_pinned = sacc_param_max_pinned_pages ?:
-				SACC_PINNED_PER_QUEUE * smdev->type->queues;
-	sacc_dma_reset_stats(&smdev->dma);
+	sacc_dma_open(&smdev->dma, sacc_param_max_pinned_pages ?:
+		      SACC_PINNED_PER_QUEUE * smdev->type->queues,
+		      sacc_vfio_unmap_needs_fence(vdev));
 	spin_lock(&smdev->lock);
 	sacc_regs_reset(&smdev->regs);
 	sacc_mdev_reset_queues(smdev);

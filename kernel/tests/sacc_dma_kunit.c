@@ -1,47 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the shadow DMA translation cache (sacc_dma.c): hits and misses,
- * invalidation of whole ranges with partial overlaps, eviction under the quota,
- * read-only mappings, page-crossing accesses, and the uncached path.
+ * KUnit tests for the shadow DMA translation (sacc_dma.c): hits and misses, bulk
+ * pins unpinned exactly as pinned, invalidation of whole ranges with partial
+ * overlaps, second-chance eviction under the quota, read-only and write-only
+ * mappings, windows mapped page to page, the uncached path, fences, and the unmap
+ * contract while other threads translate, pin and copy.
  *
  * The cache's pinning callbacks are served by a small "IOMMU" made of real pages:
- * IOVA page n of [0, NR_PAGES) is pages[n]; a page can be mapped read-only or not at
- * all. It counts pins so the tests can see that nothing stays pinned.
+ * IOVA page n of [0, NR_PAGES) is pages[n]; a page can be mapped read-only,
+ * write-only or not at all. Like iommufd it accepts only unpins that match a pin
+ * exactly, and it counts pins so the tests can see that nothing stays pinned.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/kthread.h>
 
 #include "../sacc.h"
 
-#define NR_PAGES	16
+#define NR_PAGES	64
+#define MAX_RUNS	256
 
 struct fake_iommu {
+	spinlock_t lock;	/* everything below */
 	struct page *pages[NR_PAGES];
 	bool unmapped[NR_PAGES];
-	bool read_only[NR_PAGES];
+	int prot[NR_PAGES];	/* 0: read and write */
 	int pins[NR_PAGES];
+	struct { u64 first; unsigned int npage; } runs[MAX_RUNS];
+	unsigned int pin_calls;
 	unsigned int rw_calls;
+	unsigned int bad_unpins;
+	unsigned int pin_delay_us;	/* widen the window of a pin in flight */
 };
 
-static int fake_pin(void *ctx, u64 iova, bool write, struct page **page)
+static bool fake_allows(struct fake_iommu *f, u64 n, int prot)
+{
+	int allowed = f->prot[n] ?: IOMMU_READ | IOMMU_WRITE;
+
+	return (allowed & prot) == prot;
+}
+
+static int fake_pin(void *ctx, u64 iova, unsigned int npage, int prot,
+		    struct page **pages)
+{
+	struct fake_iommu *f = ctx;
+	u64 n = iova >> PAGE_SHIFT, i;
+	int ret = 0, slot = -1;
+
+	if (READ_ONCE(f->pin_delay_us))
+		usleep_range(f->pin_delay_us, f->pin_delay_us + 10);
+	spin_lock(&f->lock);
+	f->pin_calls++;
+	for (i = n; i < n + npage; i++) {
+		if (i >= NR_PAGES || f->unmapped[i]) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (!fake_allows(f, i, prot))
+			ret = -EPERM;
+	}
+	if (ret)
+		goto out;
+	for (i = 0; i < MAX_RUNS && slot < 0; i++)
+		if (!f->runs[i].npage)
+			slot = i;
+	if (slot < 0) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	f->runs[slot].first = n;
+	f->runs[slot].npage = npage;
+	for (i = 0; i < npage; i++) {
+		f->pins[n + i]++;
+		pages[i] = f->pages[n + i];
+	}
+out:
+	spin_unlock(&f->lock);
+	return ret;
+}
+
+static void fake_unpin(void *ctx, u64 iova, unsigned int npage)
 {
 	struct fake_iommu *f = ctx;
 	u64 n = iova >> PAGE_SHIFT;
+	unsigned int i;
 
-	if (n >= NR_PAGES || f->unmapped[n])
-		return -EINVAL;
-	if (write && f->read_only[n])
-		return -EPERM;
-	f->pins[n]++;
-	*page = f->pages[n];
-	return 0;
-}
-
-static void fake_unpin(void *ctx, u64 iova)
-{
-	struct fake_iommu *f = ctx;
-
-	f->pins[iova >> PAGE_SHIFT]--;
+	spin_lock(&f->lock);
+	for (i = 0; i < MAX_RUNS; i++)
+		if (f->runs[i].npage == npage && f->runs[i].first == n)
+			break;
+	if (i == MAX_RUNS) {
+		f->bad_unpins++;	/* iommufd would WARN and keep the pin */
+	} else {
+		f->runs[i].npage = 0;
+		for (i = 0; i < npage; i++)
+			f->pins[n + i]--;
+	}
+	spin_unlock(&f->lock);
 }
 
 static int fake_rw(void *ctx, u64 iova, void *buf, size_t len, bool write)
@@ -54,8 +111,10 @@ static int fake_rw(void *ctx, u64 iova, void *buf, size_t len, bool write)
 		size_t off = offset_in_page(iova), c = min_t(size_t, len, PAGE_SIZE - off);
 		void *va;
 
-		if (n >= NR_PAGES || f->unmapped[n] || (write && f->read_only[n]))
-			return -EFAULT;
+		if (n >= NR_PAGES || f->unmapped[n])
+			return -EINVAL;
+		if (!fake_allows(f, n, write ? IOMMU_WRITE : IOMMU_READ))
+			return -EPERM;
 		va = kmap_local_page(f->pages[n]);
 		if (write)
 			memcpy(va + off, buf, c);
@@ -78,6 +137,7 @@ static bool cache_on = true, cache_off;
 struct dma_fixture {
 	struct fake_iommu f;
 	struct sacc_dma dma;
+	u8 bounce[SACC_DMA_WINDOW_BYTES];
 };
 
 static void free_pages_action(void *data)
@@ -90,12 +150,13 @@ static void free_pages_action(void *data)
 			__free_page(f->pages[i]);
 }
 
-static struct dma_fixture *setup(struct kunit *test, unsigned int quota)
+static struct dma_fixture *setup(struct kunit *test, unsigned int quota, bool fence)
 {
 	struct dma_fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, fx);
+	spin_lock_init(&fx->f.lock);
 	for (i = 0; i < NR_PAGES; i++) {
 		fx->f.pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		KUNIT_ASSERT_NOT_NULL(test, fx->f.pages[i]);
@@ -103,22 +164,41 @@ static struct dma_fixture *setup(struct kunit *test, unsigned int quota)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_pages_action, &fx->f), 0);
 	sacc_dma_init(&fx->dma, &fake_ops, &fx->f);
 	fx->dma.use_cache = &cache_on;
-	fx->dma.max_pinned = quota;
+	sacc_dma_open(&fx->dma, quota, fence);
 	return fx;
+}
+
+static unsigned int pins_in(struct fake_iommu *f, unsigned int first, unsigned int n)
+{
+	unsigned int i, sum = 0;
+
+	spin_lock(&f->lock);
+	for (i = first; i < first + n; i++)
+		sum += f->pins[i];
+	spin_unlock(&f->lock);
+	return sum;
 }
 
 static unsigned int total_pins(struct fake_iommu *f)
 {
-	unsigned int i, n = 0;
+	return pins_in(f, 0, NR_PAGES);
+}
 
-	for (i = 0; i < NR_PAGES; i++)
-		n += f->pins[i];
-	return n;
+/* Clear the cache: nothing may stay pinned, every unpin matched its pin. */
+static void teardown(struct kunit *test, struct dma_fixture *fx)
+{
+	struct sacc_dma_stats st;
+
+	sacc_dma_clear(&fx->dma);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.pinned, 0);
+	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	KUNIT_EXPECT_EQ(test, fx->f.bad_unpins, 0U);
 }
 
 static void dma_hits_after_a_miss(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES);
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
 	struct sacc_dma_stats st;
 	u8 buf[16] = "0123456789abcde", out[16];
 
@@ -130,13 +210,40 @@ static void dma_hits_after_a_miss(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.hits, 1);
 	KUNIT_EXPECT_EQ(test, st.pinned, 1);
 	KUNIT_EXPECT_EQ(test, fx->f.pins[1], 1);
-	sacc_dma_clear(&fx->dma);
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	teardown(test, fx);
+}
+
+static void dma_pins_a_window_in_one_call(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	u8 *buf = kunit_kzalloc(test, 16 * PAGE_SIZE, GFP_KERNEL);
+	struct sacc_dma_stats st;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* Pages 4-19, none cached: one run, one pin. */
+	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 4 * PAGE_SIZE, buf, 16 * PAGE_SIZE,
+					      false), 0);
+	KUNIT_EXPECT_EQ(test, fx->f.pin_calls, 1U);
+	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 4, 16), 16U);
+	/* Pages 0-23 now: 0-3 and 20-23 are two runs around the cached middle. */
+	buf = kunit_kzalloc(test, 24 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 0, buf, 24 * PAGE_SIZE, false), 0);
+	KUNIT_EXPECT_EQ(test, fx->f.pin_calls, 3U);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.misses, 24);
+	KUNIT_EXPECT_EQ(test, st.hits, 16);
+	/* Invalidating one page of a run unpins the whole run, as it was pinned. */
+	sacc_dma_invalidate(&fx->dma, 10 * PAGE_SIZE, 1);
+	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 4, 16), 0U);
+	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 0, 4), 4U);
+	KUNIT_EXPECT_EQ(test, fx->f.bad_unpins, 0U);
+	teardown(test, fx);
 }
 
 static void dma_page_crossing_access(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES);
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
 	u8 *buf = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 	u8 *out = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 	unsigned int i;
@@ -152,12 +259,47 @@ static void dma_page_crossing_access(struct kunit *test)
 					      2 * PAGE_SIZE + 10, false), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, buf, 2 * PAGE_SIZE + 10);
 	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 4U);
-	sacc_dma_clear(&fx->dma);
+	/* The bytes are in the pages themselves. */
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[2]))[PAGE_SIZE - 5], buf[0]);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[5]))[4],
+			buf[2 * PAGE_SIZE + 9]);
+	teardown(test, fx);
+}
+
+static void dma_window_maps_the_pages_in_place(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct sacc_dma_window w;
+	u32 off, n, pieces = 0;
+	u8 *va;
+
+	/* 100 bytes before the end of page 1 up to 100 bytes into page 4. */
+	KUNIT_ASSERT_EQ(test, sacc_dma_window_get(&fx->dma, 2 * PAGE_SIZE - 100,
+						  2 * PAGE_SIZE + 200, true, fx->bounce, &w), 0);
+	KUNIT_EXPECT_FALSE(test, w.bounced);
+	KUNIT_EXPECT_EQ(test, w.len, 2 * PAGE_SIZE + 200);
+	for (off = 0; off < w.len; off += n, pieces++) {
+		va = sacc_dma_window_map(&w, off, &n);
+		memset(va, 0x5a, n);
+		sacc_dma_window_unmap(&w, va);
+	}
+	KUNIT_EXPECT_EQ(test, pieces, 4U);	/* one per page */
+	KUNIT_EXPECT_EQ(test, sacc_dma_window_put(&w), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[1]))[PAGE_SIZE - 100], 0x5a);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[1]))[PAGE_SIZE - 101], 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[4]))[99], 0x5a);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[4]))[100], 0);
+	/* A window covers at most SACC_DMA_WINDOW_BYTES. */
+	KUNIT_ASSERT_EQ(test, sacc_dma_window_get(&fx->dma, 0, 1 << 20, false, fx->bounce,
+						  &w), 0);
+	KUNIT_EXPECT_EQ(test, w.len, SACC_DMA_WINDOW_BYTES);
+	sacc_dma_window_put(&w);
+	teardown(test, fx);
 }
 
 static void dma_invalidate_whole_range_with_partial_overlaps(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES);
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
 	u8 b = 0;
 	unsigned int i;
 
@@ -177,13 +319,12 @@ static void dma_invalidate_whole_range_with_partial_overlaps(struct kunit *test)
 	/* After an invalidation the next access pins the page again. */
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 3 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, fx->f.pins[3], 1);
-	sacc_dma_clear(&fx->dma);
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	teardown(test, fx);
 }
 
 static void dma_remap_is_seen(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES);
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
 	struct page *old = fx->f.pages[4];
 	u8 b = 0;
 
@@ -197,73 +338,232 @@ static void dma_remap_is_seen(struct kunit *test)
 	*(u8 *)page_address(fx->f.pages[4]) = 0x55;
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 4 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, b, 0x55);
-	sacc_dma_clear(&fx->dma);
+	teardown(test, fx);
 }
 
-static void dma_evicts_least_recently_used_at_quota(struct kunit *test)
+static void dma_evicts_with_a_second_chance_at_quota(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, 3);
+	struct dma_fixture *fx = setup(test, 3, false);
 	struct sacc_dma_stats st;
+	struct sacc_dma_window w;
 	void *wide;
 	u8 b;
 
 	sacc_dma_access(&fx->dma, 0 * PAGE_SIZE, &b, 1, false);
 	sacc_dma_access(&fx->dma, 1 * PAGE_SIZE, &b, 1, false);
 	sacc_dma_access(&fx->dma, 2 * PAGE_SIZE, &b, 1, false);
-	sacc_dma_access(&fx->dma, 0 * PAGE_SIZE, &b, 1, false);	/* 0 is fresh now */
+	sacc_dma_access(&fx->dma, 0 * PAGE_SIZE, &b, 1, false);	/* 0 is referenced */
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 3 * PAGE_SIZE, &b, 1, false), 0);
-	KUNIT_EXPECT_EQ(test, fx->f.pins[1], 0);	/* the least recently used */
+	KUNIT_EXPECT_EQ(test, fx->f.pins[1], 0);	/* the first not referenced */
 	KUNIT_EXPECT_EQ(test, fx->f.pins[0], 1);
 	sacc_dma_stats(&fx->dma, &st);
 	KUNIT_EXPECT_EQ(test, st.pinned, 3);
 	KUNIT_EXPECT_EQ(test, st.evictions, 1);
-	/* An access wider than the quota still works, page by page. */
+
+	/* A page a window holds is never evicted, whatever the pressure. */
+	KUNIT_ASSERT_EQ(test, sacc_dma_window_get(&fx->dma, 2 * PAGE_SIZE, 1, false,
+						  fx->bounce, &w), 0);
+	sacc_dma_access(&fx->dma, 5 * PAGE_SIZE, &b, 1, false);
+	sacc_dma_access(&fx->dma, 6 * PAGE_SIZE, &b, 1, false);
+	sacc_dma_access(&fx->dma, 7 * PAGE_SIZE, &b, 1, false);
+	KUNIT_EXPECT_EQ(test, fx->f.pins[2], 1);
+	sacc_dma_window_put(&w);
+
+	/* An access wider than the quota still works, its pins are let go. */
 	wide = kunit_kzalloc(test, 8 * PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, wide);
-	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 0, wide, 8 * PAGE_SIZE, false), 0);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, wide, 8 * PAGE_SIZE,
+					      false), 0);
 	KUNIT_EXPECT_LE(test, total_pins(&fx->f), 3U);
-	sacc_dma_clear(&fx->dma);
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	teardown(test, fx);
 }
 
-static void dma_faults_on_unmapped_and_read_only(struct kunit *test)
+static void dma_faults_on_unmapped_and_by_access(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES);
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
 	u8 b = 1;
 
 	fx->f.unmapped[6] = true;
-	fx->f.read_only[7] = true;
+	fx->f.prot[7] = IOMMU_READ;
+	fx->f.prot[8] = IOMMU_WRITE;
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 6 * PAGE_SIZE, &b, 1, false), -EFAULT);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, NR_PAGES * PAGE_SIZE, &b, 1, false),
 			-EFAULT);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, U64_MAX, &b, 2, false), -EFAULT);
+	/* Read-only: reads work, writes fault, before and after the page is cached. */
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 7 * PAGE_SIZE, &b, 1, true), -EFAULT);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 7 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 7 * PAGE_SIZE, &b, 1, true), -EFAULT);
-	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, U64_MAX, &b, 2, false), -EFAULT);
-	sacc_dma_clear(&fx->dma);
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	/* Write-only (a destination): writes work, reads fault. */
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, false), -EFAULT);
+	KUNIT_EXPECT_EQ(test, *(u8 *)page_address(fx->f.pages[8]), 1);
+	teardown(test, fx);
 }
 
 static void dma_bypass_pins_nothing(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES);
-	u8 buf[8] = "bypass!", out[8];
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	u8 *buf = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
+	u8 *out = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	memset(buf, 0x3c, 3 * PAGE_SIZE);
 	fx->dma.use_cache = &cache_off;
-	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 0x2ffc, buf, 8, true), 0);
-	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 0x2ffc, out, 8, false), 0);
-	KUNIT_EXPECT_MEMEQ(test, out, buf, 8);
-	KUNIT_EXPECT_EQ(test, fx->f.rw_calls, 2U);
+	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 0x2ffc, buf, 3 * PAGE_SIZE, true), 0);
+	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 0x2ffc, out, 3 * PAGE_SIZE, false), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, buf, 3 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, fx->f.rw_calls, 2U);	/* one call per window */
 	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	teardown(test, fx);
+}
+
+static void dma_fence_stops_pins_until_seen_unmapped(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, NR_PAGES, true);
+	struct sacc_dma_stats st;
+	u8 b = 7;
+
+	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, fx->f.pins[10], 1);
+	sacc_dma_invalidate(&fx->dma, 10 * PAGE_SIZE, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, fx->f.pins[10], 0);
+	/* Still mapped (type1 has not finished its unmap): reached without a pin. */
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 11 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 10, 2), 0U);
+	KUNIT_EXPECT_EQ(test, fx->f.rw_calls, 1U);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.fences, 1);
+	/* Outside the fence the cache works as before. */
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 12 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, fx->f.pins[12], 1);
+	/* The range is seen unmapped: a fault, and the fence has done its job. */
+	fx->f.unmapped[10] = true;
+	fx->f.unmapped[11] = true;
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, false), -EFAULT);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.fences, 0);
+	/* Mapped again: pinned again. */
+	fx->f.unmapped[10] = false;
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, fx->f.pins[10], 1);
+	teardown(test, fx);
+}
+
+static void dma_fences_merge_beyond_the_limit(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, NR_PAGES, true);
+	struct sacc_dma_stats st;
+	unsigned int i;
+	u8 b;
+
+	for (i = 0; i < SACC_DMA_MAX_FENCES + 4; i++)
+		sacc_dma_invalidate(&fx->dma, (u64)(2 * i) * PAGE_SIZE, PAGE_SIZE);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.fences, SACC_DMA_MAX_FENCES);
+	/* Every page invalidated is still fenced: none is pinned. */
+	for (i = 0; i < SACC_DMA_MAX_FENCES + 4; i++)
+		KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, (u64)(2 * i) * PAGE_SIZE, &b, 1,
+						      false), 0);
+	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	/* A new user starts without fences. */
+	sacc_dma_clear(&fx->dma);
+	sacc_dma_open(&fx->dma, NR_PAGES, true);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.fences, 0);
+	teardown(test, fx);
+}
+
+struct hammer {
+	struct dma_fixture *fx;
+	struct completion done;
+	atomic_t rounds;
+};
+
+/* Keep translating, pinning and copying windows over the whole fake IOVA space. */
+static int hammer_fn(void *data)
+{
+	struct hammer *h = data;
+	struct dma_fixture *fx = h->fx;
+	struct sacc_dma_window w;
+	u32 off, n, start = 0;
+	u8 *va;
+
+	while (!kthread_should_stop()) {
+		start = (start + 5 * PAGE_SIZE + 24) % ((NR_PAGES - 17) * PAGE_SIZE);
+		if (!sacc_dma_window_get(&fx->dma, start, SACC_DMA_WINDOW_BYTES, true,
+					 fx->bounce, &w)) {
+			for (off = 0; off < w.len; off += n) {
+				va = sacc_dma_window_map(&w, off, &n);
+				memset(va, 0xee, n);
+				sacc_dma_window_unmap(&w, va);
+			}
+			sacc_dma_window_put(&w);
+		}
+		atomic_inc(&h->rounds);
+		cond_resched();
+	}
+	complete(&h->done);
+	return 0;
+}
+
+/*
+ * The unmap contract under concurrency: two threads translate, pin (slowly, so
+ * that pins are in flight) and write while ranges are invalidated. When an
+ * invalidation returns, nothing in the range is pinned, and with fences nothing
+ * is pinned there afterwards either.
+ */
+static void dma_unmap_contract_holds_under_concurrency(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, 24, true);
+	struct task_struct *t[2];
+	struct hammer h[2];
+	unsigned int i, r, first;
+
+	fx->f.pin_delay_us = 50;
+	for (i = 0; i < 2; i++) {
+		h[i].fx = fx;
+		init_completion(&h[i].done);
+		atomic_set(&h[i].rounds, 0);
+		t[i] = kthread_run(hammer_fn, &h[i], "sacc-dma-hammer%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	}
+	for (r = 0; r < 200; r++) {
+		first = (r * 7) % (NR_PAGES - 4);
+		sacc_dma_invalidate(&fx->dma, (u64)first * PAGE_SIZE + 1, 3 * PAGE_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 4), 0U, "round %u", r);
+		if (r % 50 == 24) {
+			/* Start over without fences, or soon every page is fenced. */
+			sacc_dma_clear(&fx->dma);
+			sacc_dma_open(&fx->dma, 24, true);
+		}
+	}
+	/* The last range stays fenced: the threads pin nothing in it any more. */
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, first, 4), 0U);
+	for (i = 0; i < 2; i++) {
+		kthread_stop(t[i]);
+		wait_for_completion(&h[i].done);
+		KUNIT_EXPECT_GT(test, atomic_read(&h[i].rounds), 0);
+	}
+	teardown(test, fx);
 }
 
 static struct kunit_case sacc_dma_cases[] = {
 	KUNIT_CASE(dma_hits_after_a_miss),
+	KUNIT_CASE(dma_pins_a_window_in_one_call),
 	KUNIT_CASE(dma_page_crossing_access),
+	KUNIT_CASE(dma_window_maps_the_pages_in_place),
 	KUNIT_CASE(dma_invalidate_whole_range_with_partial_overlaps),
 	KUNIT_CASE(dma_remap_is_seen),
-	KUNIT_CASE(dma_evicts_least_recently_used_at_quota),
-	KUNIT_CASE(dma_faults_on_unmapped_and_read_only),
+	KUNIT_CASE(dma_evicts_with_a_second_chance_at_quota),
+	KUNIT_CASE(dma_faults_on_unmapped_and_by_access),
 	KUNIT_CASE(dma_bypass_pins_nothing),
+	KUNIT_CASE(dma_fence_stops_pins_until_seen_unmapped),
+	KUNIT_CASE(dma_fences_merge_beyond_the_limit),
+	KUNIT_CASE_SLOW(dma_unmap_contract_holds_under_concurrency),
 	{}
 };
 

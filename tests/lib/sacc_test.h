@@ -283,6 +283,7 @@ struct sacc_stats {
 	uint64_t cache_misses;
 	uint64_t cache_evictions;
 	uint64_t pinned_pages;
+	uint64_t fenced_ranges;
 };
 /* The kernel has debugfs (listed in /proc/filesystems). */
 bool debugfs_supported(void);

@@ -397,11 +397,12 @@ int sacc_stats_read(const char *uuid, struct sacc_stats *st)
 {
 	static const char *const names[] = {
 		"ops", "bytes", "faults", "cache_hits", "cache_misses",
-		"cache_evictions", "pinned_pages",
+		"cache_evictions", "pinned_pages", "fenced_ranges",
 	};
 	uint64_t *fields[] = {
 		&st->ops, &st->bytes, &st->faults, &st->cache_hits,
 		&st->cache_misses, &st->cache_evictions, &st->pinned_pages,
+		&st->fenced_ranges,
 	};
 	char path[256], line[256], name[64], extra[2];
 	unsigned long long v;
