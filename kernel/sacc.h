@@ -13,6 +13,7 @@
 
 #include <linux/atomic.h>
 #include <linux/device.h>
+#include <linux/hrtimer.h>
 #include <linux/mdev.h>
 #include <linux/pci_regs.h>
 #include <linux/spinlock.h>
@@ -532,7 +533,12 @@ struct sacc_mdev;
  * @queued: on the run list (under the engine lock)
  * @running: an engine thread runs it (under the engine lock)
  * @coalesced: completions counted toward the next interrupt (instance lock)
- * @coalesce_timer: raises the cause USECS after the first counted completion
+ * @coalesce_round: bumped whenever @coalesced goes back to 0 (instance lock), so
+ *                  that a timer of an earlier round raises nothing
+ * @timer_round: the round @coalesce_timer was started for (instance lock)
+ * @coalesce_timer: USECS after the first counted completion of a round, queues
+ *                  @coalesce_work (it cannot take the instance lock itself)
+ * @coalesce_work: raises the cause if the round is still the timer's
  * @job_active: @job holds a paused descriptor; this and the next three belong to
  *              the thread that runs the queue
  * @job_gen: the queue generation @job was fetched under
@@ -546,7 +552,10 @@ struct sacc_queue {
 	bool queued;
 	bool running;
 	unsigned int coalesced;
-	struct delayed_work coalesce_timer;
+	u32 coalesce_round;
+	u32 timer_round;
+	struct hrtimer coalesce_timer;
+	struct work_struct coalesce_work;
 	bool job_active;
 	u32 job_gen;
 	u32 job_head;

@@ -116,6 +116,19 @@ void sacc_engine_quiesce_disabled(struct sacc_mdev *smdev)
 }
 
 /*
+ * Raise the queue's cause for the completions counted (instance lock held): the
+ * round ends, and its timer, if any, has nothing left to do.
+ */
+static void sacc_queue_raise(struct sacc_mdev *smdev, struct sacc_queue *queue)
+{
+	lockdep_assert_held(&smdev->lock);
+	sacc_regs_raise(&smdev->regs, SACC_INTR_QUEUE(queue->index));
+	queue->coalesced = 0;
+	queue->coalesce_round++;
+	hrtimer_try_to_cancel(&queue->coalesce_timer);
+}
+
+/*
  * Account for the descriptor at ring index @head, under the instance's lock: advance
  * the head, record a fault, count @nintr completions for the queue's interrupt
  * cause (the descriptor's own FLAG_INTR and its BATCH elements').
@@ -148,32 +161,37 @@ static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
 		smdev->stats.faults++;
 		sacc_regs_raise(&smdev->regs, SACC_INTR_ERROR);
 		if (queue->coalesced)
-			sacc_regs_raise(&smdev->regs, SACC_INTR_QUEUE(queue->index));
-		queue->coalesced = 0;
+			sacc_queue_raise(smdev, queue);
 	} else if (queue->coalesced && queue->coalesced >= max(count, 1U)) {
-		sacc_regs_raise(&smdev->regs, SACC_INTR_QUEUE(queue->index));
-		queue->coalesced = 0;
+		sacc_queue_raise(smdev, queue);
 	} else if (nintr && queue->coalesced == nintr && usecs) {
-		/* The first of a batch of completions starts the USECS timer. */
-		schedule_delayed_work(&queue->coalesce_timer, usecs_to_jiffies(usecs));
+		/* The first completion of a round starts the USECS timer. */
+		queue->timer_round = queue->coalesce_round;
+		hrtimer_start(&queue->coalesce_timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC), HRTIMER_MODE_REL);
 	}
 	sacc_irq_update(smdev);
 }
 
-/* USECS elapsed since the first counted completion: raise the cause now. */
-static void sacc_coalesce_timeout(struct work_struct *work)
+/* USECS elapsed since the first counted completion of the round: raise now. */
+static void sacc_coalesce_work(struct work_struct *work)
 {
-	struct sacc_queue *queue = container_of(to_delayed_work(work), struct sacc_queue,
-						coalesce_timer);
+	struct sacc_queue *queue = container_of(work, struct sacc_queue, coalesce_work);
 	struct sacc_mdev *smdev = queue->smdev;
 
 	spin_lock(&smdev->lock);
-	if (queue->coalesced) {
-		sacc_regs_raise(&smdev->regs, SACC_INTR_QUEUE(queue->index));
-		queue->coalesced = 0;
+	if (queue->coalesced && queue->timer_round == queue->coalesce_round) {
+		sacc_queue_raise(smdev, queue);
 		sacc_irq_update(smdev);
 	}
 	spin_unlock(&smdev->lock);
+}
+
+static enum hrtimer_restart sacc_coalesce_timeout(struct hrtimer *timer)
+{
+	struct sacc_queue *queue = container_of(timer, struct sacc_queue, coalesce_timer);
+
+	queue_work(system_highpri_wq, &queue->coalesce_work);
+	return HRTIMER_NORESTART;
 }
 
 /* The queue may go on: what sacc_queue_runnable() asks but for work left. */
@@ -412,7 +430,10 @@ void sacc_queues_init(struct sacc_mdev *smdev)
 		smdev->queues[q].smdev = smdev;
 		smdev->queues[q].index = q;
 		INIT_LIST_HEAD(&smdev->queues[q].node);
-		INIT_DELAYED_WORK(&smdev->queues[q].coalesce_timer, sacc_coalesce_timeout);
+		hrtimer_init(&smdev->queues[q].coalesce_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		smdev->queues[q].coalesce_timer.function = sacc_coalesce_timeout;
+		INIT_WORK(&smdev->queues[q].coalesce_work, sacc_coalesce_work);
 	}
 }
 
@@ -432,8 +453,7 @@ void sacc_queues_flush_coalesced(struct sacc_mdev *smdev)
 		if (!smdev->queues[q].coalesced ||
 		    ((regs->ctrl & SACC_CTRL_ENABLE) && (regs->q[q].ctrl & SACC_Q_CTRL_ENABLE)))
 			continue;
-		sacc_regs_raise(&smdev->regs, SACC_INTR_QUEUE(q));
-		smdev->queues[q].coalesced = 0;
+		sacc_queue_raise(smdev, &smdev->queues[q]);
 		raised = true;
 	}
 	if (raised)
@@ -448,6 +468,8 @@ void sacc_queues_stop_timers(struct sacc_mdev *smdev)
 {
 	unsigned int q;
 
-	for (q = 0; q < SACC_MAX_QUEUES; q++)
-		cancel_delayed_work_sync(&smdev->queues[q].coalesce_timer);
+	for (q = 0; q < SACC_MAX_QUEUES; q++) {
+		hrtimer_cancel(&smdev->queues[q].coalesce_timer);
+		cancel_work_sync(&smdev->queues[q].coalesce_work);
+	}
 }

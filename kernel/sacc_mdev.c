@@ -61,8 +61,10 @@ static void sacc_mdev_reset_queues(struct sacc_mdev *smdev)
 {
 	unsigned int q;
 
-	for (q = 0; q < SACC_MAX_QUEUES; q++)
+	for (q = 0; q < SACC_MAX_QUEUES; q++) {
 		smdev->queues[q].coalesced = 0;
+		smdev->queues[q].coalesce_round++;	/* a pending timer raises nothing */
+	}
 }
 
 /*
