@@ -308,9 +308,11 @@ struct sacc_engine_thread {
 
 /**
  * struct sacc_engine - the engines of a parent, shared by all its instances
- * @lock: protects @runlist and every queue's &sacc_queue.queued and .running; taken
- *        inside an instance's lock, never the other way round
- * @runlist: queues with work, in turn order
+ * @lock: protects @runlist, @vclock, every queue's &sacc_queue.queued and
+ *        .running and every instance's &sacc_mdev.vtime and .nr_busy; taken inside
+ *        an instance's lock, never the other way round
+ * @runlist: queues with work, in the order they came
+ * @vclock: the virtual time of the last instance served
  * @wq: engine threads wait here for work
  * @idle: sacc_engine_quiesce() waits here for a queue to stop running
  * @threads: the threads
@@ -320,6 +322,7 @@ struct sacc_engine {
 	/* see @lock above */
 	spinlock_t lock;
 	struct list_head runlist;
+	u64 vclock;
 	wait_queue_head_t wq;
 	wait_queue_head_t idle;
 	struct sacc_engine_thread threads[SACC_MAX_ENGINES];
@@ -591,6 +594,8 @@ struct sacc_mdev_stats {
  * @regs: the register window
  * @irq: interrupt wiring
  * @open: a user has the device open: the engine may run its queues (@lock)
+ * @vtime: service received for its weight (parent's engine lock; sacc_engine.c)
+ * @nr_busy: its queues queued or running (parent's engine lock)
  * @queues: the engine's view of the queues
  * @stats: counters (@lock)
  * @dma: the shadow DMA translation cache, used while @open
@@ -609,6 +614,8 @@ struct sacc_mdev {
 	struct sacc_regs regs;
 	struct sacc_irq irq;
 	bool open;
+	u64 vtime;
+	unsigned int nr_busy;
 	struct sacc_queue queues[SACC_MAX_QUEUES];
 	struct sacc_mdev_stats stats;
 	struct sacc_dma dma;

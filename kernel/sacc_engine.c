@@ -3,14 +3,19 @@
  * sacc - the engines: kernel threads of a parent that run every instance's queues.
  *
  * A queue with work sits on its parent's run list. An engine thread takes the
- * queue at the head, does up to 128 KiB x weight of its work (bytes, and
- * SACC_EXEC_DESC_COST per descriptor and BATCH element; the instance's sysfs
- * weight), and puts it back at the tail if it still has work, so a flooding
- * instance gets its share and no more. A descriptor that outlasts the quantum
- * pauses between two steps (a window of data, a BATCH element) and goes on from
- * its checkpoint at the queue's next turn; a disable, reset or close stops it
- * there too, so none of them waits for more than one step. A queue is run by one
- * thread at a time, in ring order.
+ * queue of the instance that has had the least service for its weight (weighted
+ * fair queueing over instances: each has a virtual time that a turn advances by
+ * the work done divided by the instance's sysfs weight, so an instance gets its
+ * share of the engines whatever its number of queues or descriptor sizes), does up
+ * to 256 KiB of its work (bytes, and SACC_EXEC_DESC_COST per descriptor and BATCH
+ * element), and puts it back in line if it still has work. An instance coming
+ * back from idle starts at the current virtual time: no credit for idling. A
+ * descriptor that outlasts the turn pauses between two steps (a window of data, a
+ * BATCH element) and goes on from its checkpoint at the queue's next turn; a
+ * disable, reset or close stops it there too, so none of them waits for more than
+ * one step. A queue is run by one thread at a time, in ring order; two queues of
+ * one instance may run at once. A doorbell wakes one engine per queue it makes
+ * runnable.
  *
  * The register state is read and updated under the instance's lock; descriptors
  * execute outside it (they sleep in DMA). A queue's generation number changes when
@@ -26,8 +31,8 @@
 #define CREATE_TRACE_POINTS
 #include "sacc_trace.h"
 
-/* Work an engine does on a queue per turn, per unit of the instance's weight. */
-#define SACC_QUANTUM_BYTES	(128 * 1024)
+/* Work an engine does on a queue per turn. */
+#define SACC_QUANTUM_BYTES	(256 * 1024)
 
 static bool sacc_queue_runnable(struct sacc_mdev *smdev, unsigned int q)
 {
@@ -46,8 +51,7 @@ static bool sacc_queue_runnable(struct sacc_mdev *smdev, unsigned int q)
 void sacc_engine_kick(struct sacc_mdev *smdev)
 {
 	struct sacc_engine *e = &smdev->parent->engine;
-	bool wake = false;
-	unsigned int q;
+	unsigned int q, nr = 0;
 
 	lockdep_assert_held(&smdev->lock);
 	spin_lock(&e->lock);
@@ -56,13 +60,16 @@ void sacc_engine_kick(struct sacc_mdev *smdev)
 
 		if (queue->queued || queue->running || !sacc_queue_runnable(smdev, q))
 			continue;
+		/* Back from idle: no credit for the time it had nothing to do. */
+		if (!smdev->nr_busy++)
+			smdev->vtime = max(smdev->vtime, e->vclock);
 		list_add_tail(&queue->node, &e->runlist);
 		queue->queued = true;
-		wake = true;
+		nr++;
 	}
 	spin_unlock(&e->lock);
-	if (wake)
-		wake_up(&e->wq);
+	if (nr)
+		wake_up_nr(&e->wq, nr);	/* one engine per queue, not all of them */
 }
 
 /**
@@ -80,6 +87,7 @@ void sacc_engine_quiesce(struct sacc_mdev *smdev)
 		if (smdev->queues[q].queued) {
 			list_del(&smdev->queues[q].node);
 			smdev->queues[q].queued = false;
+			smdev->nr_busy--;
 		}
 	}
 	spin_unlock(&e->lock);
@@ -277,7 +285,6 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 	x->dma = &smdev->dma;
 	x->queue = queue;
 	x->pause = sacc_queue_pause;
-	x->budget = SACC_QUANTUM_BYTES * READ_ONCE(smdev->weight);
 	while (x->budget > 0) {
 		spin_lock(&smdev->lock);
 		if (queue->job_active && qr->gen != queue->job_gen)
@@ -323,19 +330,39 @@ finish:
 	}
 }
 
+/*
+ * The next queue to run: of the instance that has had the least service for its
+ * weight (the smallest virtual time), the first in line.
+ */
 static struct sacc_queue *sacc_engine_next(struct sacc_engine *e)
 {
-	struct sacc_queue *queue;
+	struct sacc_queue *queue = NULL, *q;
 
 	spin_lock(&e->lock);
-	queue = list_first_entry_or_null(&e->runlist, struct sacc_queue, node);
+	list_for_each_entry(q, &e->runlist, node)
+		if (!queue || q->smdev->vtime < queue->smdev->vtime)
+			queue = q;
 	if (queue) {
 		list_del(&queue->node);
 		queue->queued = false;
 		queue->running = true;
+		e->vclock = max(e->vclock, queue->smdev->vtime);
 	}
 	spin_unlock(&e->lock);
 	return queue;
+}
+
+/* A turn of @queue is over: charge its instance @work bytes for its weight. */
+static void sacc_engine_charge(struct sacc_engine *e, struct sacc_queue *queue, long work)
+{
+	struct sacc_mdev *smdev = queue->smdev;
+
+	spin_lock(&e->lock);
+	queue->running = false;
+	smdev->nr_busy--;
+	smdev->vtime += (u64)max(work, (long)SACC_EXEC_DESC_COST) * SACC_MAX_WEIGHT /
+			READ_ONCE(smdev->weight);
+	spin_unlock(&e->lock);
 }
 
 static int sacc_engine_thread(void *data)
@@ -346,18 +373,19 @@ static int sacc_engine_thread(void *data)
 
 	while (!kthread_should_stop()) {
 		queue = NULL;
-		/* Interruptible: an idle engine is not a hung task. */
-		wait_event_interruptible(e->wq, kthread_should_stop() ||
-					 (queue = sacc_engine_next(e)));
+		/* Interruptible: an idle engine is not a hung task. Exclusive: a
+		 * doorbell wakes one engine.
+		 */
+		wait_event_interruptible_exclusive(e->wq, kthread_should_stop() ||
+						   (queue = sacc_engine_next(e)));
 		if (!queue)
 			continue;
+		t->x.budget = SACC_QUANTUM_BYTES;
 		sacc_queue_run(queue, &t->x);
 
 		spin_lock(&queue->smdev->lock);
-		spin_lock(&e->lock);
-		queue->running = false;
-		spin_unlock(&e->lock);
-		sacc_engine_kick(queue->smdev);		/* back of the line if work is left */
+		sacc_engine_charge(e, queue, SACC_QUANTUM_BYTES - t->x.budget);
+		sacc_engine_kick(queue->smdev);		/* back in line if work is left */
 		spin_unlock(&queue->smdev->lock);
 		wake_up(&e->idle);
 	}

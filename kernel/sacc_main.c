@@ -7,6 +7,7 @@
  * memory and @engines engines. Unloading removes every instance first; while a
  * VFIO user holds an instance open the module is in use and cannot be unloaded.
  */
+#include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -25,9 +26,10 @@ module_param(memory_mb, uint, 0444);
 MODULE_PARM_DESC(memory_mb,
 		 "Device memory per accelerator in MiB, 1-4096, at least 1 MiB per queue (default 64)");
 
-static unsigned int engines = 2;
+static unsigned int engines;
 module_param(engines, uint, 0444);
-MODULE_PARM_DESC(engines, "Engines per accelerator, shared by its instances, 1-16 (default 2)");
+MODULE_PARM_DESC(engines,
+		 "Engines per accelerator, shared by its instances, 1-16 (default 0: one per online CPU, at most 16)");
 
 bool sacc_param_dma_cache = true;
 module_param_named(dma_cache, sacc_param_dma_cache, bool, 0644);
@@ -86,7 +88,7 @@ static int __init sacc_init(void)
 	const struct sacc_parent_config cfg = {
 		.queues = queues,
 		.memory_mb = memory_mb,
-		.engines = engines,
+		.engines = engines ?: min(num_online_cpus(), SACC_MAX_ENGINES),
 	};
 	unsigned int i;
 	int ret;
