@@ -9,7 +9,7 @@
  * the user's own pages: no length the guest chooses makes the host allocate.
  */
 #include <kunit/visibility.h>
-#include <linux/crc32.h>
+#include <linux/crc32c.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -101,7 +101,7 @@ EXPORT_SYMBOL_IF_KUNIT(sacc_desc_validate);
  */
 u32 sacc_crc32c(u32 crc, const void *buf, size_t len)
 {
-	return __crc32c_le(crc, buf, len);
+	return crc32c(crc, buf, len);
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_crc32c);
 
