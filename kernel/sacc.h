@@ -92,17 +92,19 @@ struct sacc_dma_ops {
  * struct sacc_dma_fence - IOVA pages not to pin (type1; see sacc_dma.c)
  * @first: first page number
  * @last: last page number
+ * @exact: exactly one mapping type1 unmapped, not merged with another
  */
 struct sacc_dma_fence {
 	unsigned long first;
 	unsigned long last;
+	bool exact;
 };
 
 /**
  * struct sacc_dma - an instance's shadow translation cache (sacc_dma.c)
  * @inval_lock: serialises invalidations; taken before @lock
  * @lock: protects @pages, @clock, @hand, @nr_pinned, @max_pinned, @fences,
- *        @nr_fences, @fence_unmaps, @generation, @epoch and the counters; held
+ *        @nr_fences, @type1, @generation, @epoch and the counters; held
  *        only to look up and update them, never across a pin, an unpin or a copy;
  *        innermost of sacc's locks but for the engine lock (never both)
  * @pages: IOVA page number -> the cached &struct sacc_dma_extent holding it
@@ -110,9 +112,9 @@ struct sacc_dma_fence {
  * @hand: the CLOCK hand, an entry of @clock or the list head
  * @nr_pinned: pages of cached extents
  * @max_pinned: quota of @nr_pinned
- * @fences: ranges not to pin, with @fence_unmaps
+ * @fences: ranges not to pin, with @type1
  * @nr_fences: entries of @fences in use
- * @fence_unmaps: fence what the user unmaps (type1)
+ * @type1: the backend is type1: fence what the user unmaps, pin for both accesses
  * @generation: bumped by every invalidation; a pin of an older one is not cached
  * @epoch: windows register in @readers[@epoch]
  * @readers: windows holding pages, per epoch
@@ -137,7 +139,7 @@ struct sacc_dma {
 	unsigned int max_pinned;
 	struct sacc_dma_fence fences[SACC_DMA_MAX_FENCES];
 	unsigned int nr_fences;
-	bool fence_unmaps;
+	bool type1;
 	u64 generation;
 	unsigned int epoch;
 	atomic_t readers[2];
@@ -194,9 +196,9 @@ struct sacc_dma_stats {
 
 /* sacc_dma.c */
 extern const struct sacc_dma_ops sacc_vfio_dma_ops;
-bool sacc_vfio_unmap_needs_fence(struct vfio_device *vdev);
+bool sacc_vfio_is_type1(struct vfio_device *vdev);
 void sacc_dma_init(struct sacc_dma *dma, const struct sacc_dma_ops *ops, void *ctx);
-void sacc_dma_open(struct sacc_dma *dma, unsigned int max_pinned, bool fence_unmaps);
+void sacc_dma_open(struct sacc_dma *dma, unsigned int max_pinned, bool type1);
 void sacc_dma_invalidate(struct sacc_dma *dma, u64 iova, u64 len);
 void sacc_dma_clear(struct sacc_dma *dma);
 int sacc_dma_access(struct sacc_dma *dma, u64 iova, void *buf, size_t len, bool write);
@@ -445,8 +447,9 @@ struct sacc_reg_desc {
  * @error: Q_ERROR
  * @error_info: Q_ERROR_INFO
  * @coalesce: Q_INTR_COALESCE
- * @gen: changes whenever the queue is enabled, disabled or reset, so that the engine
- *       can tell a result it fetched before is stale; not a register
+ * @gen: changes whenever the queue is enabled, disabled or reset, or the function
+ *       stops (CTRL.ENABLE cleared, fatal error), so that the engine can tell a
+ *       descriptor it fetched before is stale; not a register
  */
 struct sacc_queue_regs {
 	u32 base_lo;

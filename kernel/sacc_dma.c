@@ -27,17 +27,18 @@
  *
  * type1 needs one thing more: after .dma_unmap returns it takes its lock again and
  * looks for pins in the range; one made in that instant makes it call .dma_unmap
- * again, and after ten in a row it hits BUG_ON(). So with type1 (@fence_unmaps) an
+ * again, and after ten in a row it hits BUG_ON(). So with type1 (@type1) an
  * invalidated range is *fenced*: nothing in it is pinned again, accesses there go
  * through vfio_dma_rw() (which pins nothing), until vfio_dma_rw() says the range is
- * not mapped any more (-EINVAL; later pins are of a new mapping) or the device is
- * closed. iommufd refuses pins itself while it unmaps or detaches, so needs no
- * fence. At most SACC_DMA_MAX_FENCES fences are kept; beyond that the two closest
- * are merged (a larger fence only sends more accesses the slow way).
+ * not mapped any more (-EINVAL over an exact fence; later pins are of a new
+ * mapping) or the device is closed. iommufd refuses pins itself while it unmaps
+ * or detaches, so needs no fence. At most SACC_DMA_MAX_FENCES fences are kept;
+ * beyond that the two closest are merged (a larger fence only sends more accesses
+ * the slow way; a merged fence stays until close).
  *
- * Pins and unpins are never done under the lock: type1 calls .dma_unmap with its
- * device list lock held, and pinning takes its iommu lock, which is taken before
- * the device list lock elsewhere.
+ * Pins and unpins are never done under the lock: they may sleep on the user's
+ * memory (faults, its mmap_lock), and an invalidation, which type1 calls with its
+ * device list lock held, must not wait behind them longer than the epoch wait.
  *
  * The quota (@max_pinned pages) is kept by a second-chance (CLOCK) sweep that
  * never evicts an extent a window holds, and evicts in batches. With the cache
@@ -144,7 +145,11 @@ static int sacc_dma_fenced(struct sacc_dma *dma, unsigned long first, unsigned l
 	return -1;
 }
 
-/* Fence [first, last] (lock held): merge with what it touches, or the closest. */
+/*
+ * Fence [first, last] (lock held): an exact fence of its own (type1 notifies one
+ * whole mapping at a time), or merged with what it overlaps or touches, or with the
+ * closest when there is no room. A merged fence is inexact: it stays until close.
+ */
 static void sacc_dma_fence(struct sacc_dma *dma, unsigned long first, unsigned long last)
 {
 	struct sacc_dma_fence *f;
@@ -153,12 +158,19 @@ static void sacc_dma_fence(struct sacc_dma *dma, unsigned long first, unsigned l
 
 	for (i = 0; i < dma->nr_fences; i++) {
 		f = &dma->fences[i];
+		if (f->first == first && f->last == last)
+			return;		/* the same mapping notified again */
+	}
+	for (i = 0; i < dma->nr_fences; i++) {
+		f = &dma->fences[i];
 		if (first <= f->last + 1 && f->first <= last + 1)
 			goto merge;	/* overlaps or touches */
 	}
 	if (dma->nr_fences < SACC_DMA_MAX_FENCES) {
-		dma->fences[dma->nr_fences].first = first;
-		dma->fences[dma->nr_fences++].last = last;
+		f = &dma->fences[dma->nr_fences++];
+		f->first = first;
+		f->last = last;
+		f->exact = true;
 		return;
 	}
 	for (i = 0; i < dma->nr_fences; i++) {
@@ -174,6 +186,7 @@ static void sacc_dma_fence(struct sacc_dma *dma, unsigned long first, unsigned l
 merge:
 	f->first = min(f->first, first);
 	f->last = max(f->last, last);
+	f->exact = false;
 }
 
 /* Drop [first, last], fencing it first when @fence; see the top of this file. */
@@ -209,14 +222,14 @@ static void sacc_dma_drop_range(struct sacc_dma *dma, unsigned long first,
  * @len: bytes; 0 does nothing, a range past 2^64 stops there
  *
  * When this returns no page of the range is pinned by the cache and no window
- * uses one; with @dma->fence_unmaps none is pinned again until the range is seen
+ * uses one; with type1 none is pinned again until the range is seen
  * unmapped (see the top of this file). Sleeps; never call it holding a window.
  */
 void sacc_dma_invalidate(struct sacc_dma *dma, u64 iova, u64 len)
 {
 	if (len)
 		sacc_dma_drop_range(dma, iova >> PAGE_SHIFT, last_pfn(iova, len),
-				    dma->fence_unmaps);
+				    dma->type1);
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_dma_invalidate);
 
@@ -234,15 +247,15 @@ EXPORT_SYMBOL_IF_KUNIT(sacc_dma_clear);
  * sacc_dma_open() - set the cache up for a new user; it is empty (cleared at close)
  * @dma: the cache
  * @max_pinned: the quota of pinned pages
- * @fence_unmaps: the IOMMU backend re-pins ranges it unmaps (type1; see
- *                sacc_vfio_unmap_needs_fence())
+ * @type1: the IOMMU backend is type1 (see sacc_vfio_is_type1()): fence the ranges
+ *         it unmaps, and pin for reading and writing at once
  */
-void sacc_dma_open(struct sacc_dma *dma, unsigned int max_pinned, bool fence_unmaps)
+void sacc_dma_open(struct sacc_dma *dma, unsigned int max_pinned, bool type1)
 {
 	mutex_lock(&dma->lock);
 	WARN_ON_ONCE(dma->nr_pinned);
 	dma->max_pinned = max_pinned;
-	dma->fence_unmaps = fence_unmaps;
+	dma->type1 = type1;
 	dma->nr_fences = 0;
 	dma->hits = 0;
 	dma->misses = 0;
@@ -309,46 +322,51 @@ static int sacc_dma_cache(struct sacc_dma *dma, struct sacc_dma_extent *ext)
 
 /*
  * Pin pages [first, first + npage) for a window (lock held; dropped and taken
- * again around the pin). Pinned for reading and writing when the mapping allows
- * both, so that any later access hits; else for just the access the window needs
- * (a read-only source, a write-only destination). Cached when no invalidation ran
- * meanwhile and the quota allows; else private.
+ * again around the pin) with access @need (IOMMU_READ or IOMMU_WRITE). With type1,
+ * whose pin checks every access asked for, for both when the mapping allows both,
+ * so that later accesses hit; with iommufd, whose pin checks only the access asked
+ * for, for just @need. Room under the quota is made before the pin. Cached when
+ * @cache, the room is there and no invalidation ran meanwhile; else private.
+ * Return: the extent, or NULL with *@err -EFAULT (not mapped with that access) or
+ * -EAGAIN (the pin failed for another reason, the locked-memory limit for one:
+ * the window is then reached without pinning).
  */
 static struct sacc_dma_extent *sacc_dma_pin(struct sacc_dma *dma, unsigned long first,
-					    unsigned int npage, bool write,
+					    unsigned int npage, int need, bool cache,
 					    u64 generation, struct list_head *gone, int *err)
 {
 	u64 iova = (u64)first << PAGE_SHIFT;
 	struct sacc_dma_extent *ext;
 	int ret;
 
+	cache = cache && sacc_dma_evict(dma, npage, gone);
 	mutex_unlock(&dma->lock);
 	ext = kzalloc(struct_size(ext, pages, npage), GFP_KERNEL);
 	if (!ext) {
-		*err = -ENOMEM;
+		*err = -EAGAIN;
 		goto relock;
 	}
 	ext->npage = npage;
 	ext->first = first;
 	ext->private = true;
 	INIT_LIST_HEAD(&ext->clock);
-	ext->prot = IOMMU_READ | IOMMU_WRITE;
+	ext->prot = dma->type1 ? IOMMU_READ | IOMMU_WRITE : need;
 	ret = dma->ops->pin(dma->ctx, iova, npage, ext->prot, ext->pages);
-	if (ret == -EPERM) {
-		ext->prot = write ? IOMMU_WRITE : IOMMU_READ;
+	if (ret == -EPERM && ext->prot != need) {
+		ext->prot = need;
 		ret = dma->ops->pin(dma->ctx, iova, npage, ext->prot, ext->pages);
 	}
 	if (ret) {
 		kfree(ext);
 		ext = NULL;
-		*err = -EFAULT;
+		*err = ret == -EINVAL || ret == -EPERM || ret == -ENOENT ? -EFAULT : -EAGAIN;
 	}
 relock:
 	mutex_lock(&dma->lock);
 	if (!ext)
 		return NULL;
 	dma->misses += npage;
-	if (dma->generation == generation && sacc_dma_evict(dma, npage, gone))
+	if (cache && dma->generation == generation && sacc_dma_evict(dma, npage, gone))
 		sacc_dma_cache(dma, ext);
 	return ext;
 }
@@ -376,8 +394,13 @@ static void sacc_dma_drop(struct sacc_dma_window *w)
 
 	for (i = 0; i < w->nr; i++) {
 		struct sacc_dma_extent *ext = w->ext[i];
+		/*
+		 * Read before letting go: once its users are 0 a cached extent may be
+		 * evicted and freed by another window at once.
+		 */
+		bool private = ext->private;
 
-		if (atomic_dec_and_test(&ext->users) && ext->private)
+		if (atomic_dec_and_test(&ext->users) && private)
 			sacc_dma_release(w->dma, ext);
 	}
 	w->nr = 0;
@@ -385,14 +408,16 @@ static void sacc_dma_drop(struct sacc_dma_window *w)
 
 /*
  * Translate [iova, iova + len) into @w, len at most a window. Return: 0 with
- * @w->nr pages held, 0 with @w->bounced set (access it through @ops->rw), or
- * -EFAULT/-ENOMEM with nothing held.
+ * @w->nr pages held, 0 with @w->bounced set (access it through @ops->rw: the cache
+ * is bypassed, the range is fenced, or pinning failed for a reason other than the
+ * mapping), or -EFAULT with nothing held.
  */
 static int sacc_dma_translate(struct sacc_dma *dma, u64 iova, u32 len, bool write,
 			      struct sacc_dma_window *w)
 {
 	unsigned long first = iova >> PAGE_SHIFT, last = last_pfn(iova, len), pfn;
-	unsigned int i, n = last - first + 1;
+	unsigned int i, run, n = last - first + 1;
+	int need = write ? IOMMU_WRITE : IOMMU_READ;
 	struct sacc_dma_extent *ext;
 	LIST_HEAD(gone);
 	u64 generation;
@@ -418,14 +443,10 @@ static int sacc_dma_translate(struct sacc_dma *dma, u64 iova, u32 len, bool writ
 	w->epoch = dma->epoch;
 	atomic_inc(&dma->readers[w->epoch]);
 	generation = dma->generation;
-	for (i = 0; i < n && !err; ) {
+	for (i = 0; i < n; ) {
 		pfn = first + i;
 		ext = xa_load(&dma->pages, pfn);
-		if (ext) {
-			if (!(ext->prot & (write ? IOMMU_WRITE : IOMMU_READ))) {
-				err = -EFAULT;	/* the mapping does not allow it */
-				break;
-			}
+		if (ext && (ext->prot & need)) {
 			ext->referenced = true;
 			dma->hits++;
 			sacc_dma_hold(w, i, ext, pfn);
@@ -434,14 +455,15 @@ static int sacc_dma_translate(struct sacc_dma *dma, u64 iova, u32 len, bool writ
 		}
 		/*
 		 * A run of misses: up to the next cached page or the window's end, and
-		 * a quarter of the quota, so that a small quota still caches.
+		 * a quarter of the quota, so that a small quota still caches. A cached
+		 * page pinned without the access needed is pinned again, alone and
+		 * privately: that pin checks the access.
 		 */
-		while (i + 1 < n && i + 1 - (pfn - first) < max(dma->max_pinned / 4, 1U) &&
-		       !xa_load(&dma->pages, first + i + 1))
-			i++;
-		ext = sacc_dma_pin(dma, pfn, first + i + 1 - pfn, write, generation, &gone,
-				   &err);
-		i = pfn - first;
+		run = 1;
+		while (!ext && i + run < n && run < max(dma->max_pinned / 4, 1U) &&
+		       !xa_load(&dma->pages, pfn + run))
+			run++;
+		ext = sacc_dma_pin(dma, pfn, run, need, !ext, generation, &gone, &err);
 		if (!ext)
 			break;
 		for (; pfn < ext->first + ext->npage; pfn++, i++)
@@ -452,26 +474,38 @@ static int sacc_dma_translate(struct sacc_dma *dma, u64 iova, u32 len, bool writ
 	if (err)
 		sacc_dma_drop(w);
 	sacc_dma_release_list(dma, &gone);
-	if (err)
-		sacc_dma_leave(dma, w->epoch);
-	return err;
+	if (!err)
+		return 0;
+	sacc_dma_leave(dma, w->epoch);
+	if (err != -EAGAIN)
+		return err;
+	w->bounced = true;
+	return 0;
 }
 
 /*
- * An access through @ops->rw failed: if the range is not mapped any more, a fence
- * over it has done its job (the old mapping is gone; what is mapped next is new).
+ * An access through @ops->rw failed. If it lay wholly inside an exact fence and
+ * part of it is not mapped (-EINVAL), the one mapping the fence stands for is gone
+ * (type1 removes a mapping whole): the fence has done its job, and what is mapped
+ * there next is a new mapping.
  */
 static int sacc_dma_rw_failed(struct sacc_dma *dma, u64 iova, size_t len, int ret)
 {
-	int i;
+	unsigned long first = iova >> PAGE_SHIFT, last = last_pfn(iova, len);
+	unsigned int i;
 
-	if (ret == -EINVAL) {
-		mutex_lock(&dma->lock);
-		i = sacc_dma_fenced(dma, iova >> PAGE_SHIFT, last_pfn(iova, len));
-		if (i >= 0)
-			dma->fences[i] = dma->fences[--dma->nr_fences];
-		mutex_unlock(&dma->lock);
+	if (ret != -EINVAL)
+		return -EFAULT;
+	mutex_lock(&dma->lock);
+	for (i = 0; i < dma->nr_fences; i++) {
+		struct sacc_dma_fence *f = &dma->fences[i];
+
+		if (f->exact && f->first <= first && last <= f->last) {
+			*f = dma->fences[--dma->nr_fences];
+			break;
+		}
 	}
+	mutex_unlock(&dma->lock);
 	return -EFAULT;
 }
 
@@ -661,13 +695,14 @@ const struct sacc_dma_ops sacc_vfio_dma_ops = {
 };
 
 /**
- * sacc_vfio_unmap_needs_fence() - does the device's IOMMU backend re-pin a range
- * it is unmapping? type1 does (see the top of this file); iommufd does not.
+ * sacc_vfio_is_type1() - is the device's IOMMU backend the type1 container?
+ * type1 re-pins a range it is unmapping (see the top of this file) and its pins
+ * check every access asked for; iommufd's do neither.
  * @vdev: the device, open
  *
- * Return: true for the type1 container.
+ * Return: true for the type1 container, false for iommufd.
  */
-bool sacc_vfio_unmap_needs_fence(struct vfio_device *vdev)
+bool sacc_vfio_is_type1(struct vfio_device *vdev)
 {
 #if IS_ENABLED(CONFIG_IOMMUFD)
 	return !vdev->iommufd_access;

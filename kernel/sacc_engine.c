@@ -72,6 +72,24 @@ void sacc_engine_kick(struct sacc_mdev *smdev)
 		wake_up_nr(&e->wq, nr);	/* one engine per queue, not all of them */
 }
 
+/*
+ * Wait until no engine runs queue @q, which was just stopped (disabled, reset or
+ * closed): at most one step of a descriptor (the engine sees the stop at the next
+ * step). Also ends when the user enables the queue again meanwhile (its
+ * generation changes), so that a user re-enabling in a loop cannot hold the wait.
+ */
+static void sacc_queue_wait_stopped(struct sacc_mdev *smdev, unsigned int q)
+{
+	struct sacc_engine *e = &smdev->parent->engine;
+	u32 gen;
+
+	spin_lock(&smdev->lock);
+	gen = smdev->regs.q[q].gen;
+	spin_unlock(&smdev->lock);
+	wait_event(e->idle, !READ_ONCE(smdev->queues[q].running) ||
+		   READ_ONCE(smdev->regs.q[q].gen) != gen);
+}
+
 /**
  * sacc_engine_quiesce() - take the instance's queues off the run list and wait
  * until no engine runs one of them
@@ -92,7 +110,7 @@ void sacc_engine_quiesce(struct sacc_mdev *smdev)
 	}
 	spin_unlock(&e->lock);
 	for (q = 0; q < SACC_MAX_QUEUES; q++)
-		wait_event(e->idle, !READ_ONCE(smdev->queues[q].running));
+		sacc_queue_wait_stopped(smdev, q);
 	/*
 	 * A thread clears .running inside the instance's lock and touches nothing of
 	 * the instance after it drops that lock: once we have held it too, the
@@ -109,7 +127,6 @@ void sacc_engine_quiesce(struct sacc_mdev *smdev)
  */
 void sacc_engine_quiesce_disabled(struct sacc_mdev *smdev)
 {
-	struct sacc_engine *e = &smdev->parent->engine;
 	unsigned int q;
 	bool off;
 
@@ -119,7 +136,7 @@ void sacc_engine_quiesce_disabled(struct sacc_mdev *smdev)
 		      !(smdev->regs.q[q].ctrl & SACC_Q_CTRL_ENABLE);
 		spin_unlock(&smdev->lock);
 		if (off)
-			wait_event(e->idle, !READ_ONCE(smdev->queues[q].running));
+			sacc_queue_wait_stopped(smdev, q);
 	}
 }
 
@@ -137,6 +154,31 @@ static void sacc_queue_raise(struct sacc_mdev *smdev, struct sacc_queue *queue)
 }
 
 /*
+ * Count @nintr completions with FLAG_INTR toward the queue's cause (instance lock
+ * held), as Q_INTR_COALESCE says: raise at COUNT, or start the USECS timer at the
+ * first completion of a round.
+ */
+static void sacc_queue_count(struct sacc_mdev *smdev, struct sacc_queue *queue,
+			     unsigned int nintr)
+{
+	u32 coalesce = smdev->regs.q[queue->index].coalesce;
+	u32 count = coalesce & SACC_Q_COALESCE_COUNT_MASK;
+	u32 usecs = coalesce >> SACC_Q_COALESCE_USECS_SHIFT;
+
+	lockdep_assert_held(&smdev->lock);
+	if (!nintr)
+		return;
+	queue->coalesced += nintr;
+	if (queue->coalesced >= max(count, 1U)) {
+		sacc_queue_raise(smdev, queue);
+	} else if (queue->coalesced == nintr && usecs) {
+		queue->timer_round = queue->coalesce_round;
+		hrtimer_start(&queue->coalesce_timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
+	}
+}
+
+/*
  * Account for the descriptor at ring index @head, under the instance's lock: advance
  * the head, record a fault, count @nintr completions for the queue's interrupt
  * cause (the descriptor's own FLAG_INTR and its BATCH elements').
@@ -146,8 +188,6 @@ static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
 			      const struct sacc_job *job)
 {
 	struct sacc_queue_regs *qr = &smdev->regs.q[queue->index];
-	u32 count = qr->coalesce & SACC_Q_COALESCE_COUNT_MASK;
-	u32 usecs = qr->coalesce >> SACC_Q_COALESCE_USECS_SHIFT;
 
 	lockdep_assert_held(&smdev->lock);
 	if (qr->gen != gen)
@@ -162,20 +202,16 @@ static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
 	}
 	if (err != SACC_QERR_RING)
 		qr->head = (head + 1) & (size - 1);
-	queue->coalesced += nintr;
 	if (err) {
+		queue->coalesced += nintr;
 		qr->error = err;
 		qr->error_info = head;
 		smdev->stats.faults++;
 		sacc_regs_raise(&smdev->regs, SACC_INTR_ERROR);
 		if (queue->coalesced)
 			sacc_queue_raise(smdev, queue);
-	} else if (queue->coalesced && queue->coalesced >= max(count, 1U)) {
-		sacc_queue_raise(smdev, queue);
-	} else if (nintr && queue->coalesced == nintr && usecs) {
-		/* The first completion of a round starts the USECS timer. */
-		queue->timer_round = queue->coalesce_round;
-		hrtimer_start(&queue->coalesce_timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC), HRTIMER_MODE_REL);
+	} else {
+		sacc_queue_count(smdev, queue, nintr);
 	}
 	sacc_irq_update(smdev);
 }
@@ -265,6 +301,26 @@ static u8 sacc_queue_fetch(struct sacc_queue *queue, struct sacc_exec *x, u64 ba
 }
 
 /*
+ * A descriptor paused: count the BATCH elements with FLAG_INTR completed so far
+ * now, not at its end; if it was stopped, the queue no longer runs, and what was
+ * counted is raised at once (spec 12.6).
+ */
+static void sacc_queue_paused(struct sacc_queue *queue)
+{
+	struct sacc_mdev *smdev = queue->smdev;
+
+	spin_lock(&smdev->lock);
+	if (smdev->regs.q[queue->index].gen == queue->job_gen) {
+		sacc_queue_count(smdev, queue, queue->job.intr);
+		if (!queue->job_active && queue->coalesced)
+			sacc_queue_raise(smdev, queue);
+		sacc_irq_update(smdev);
+	}
+	queue->job.intr = 0;
+	spin_unlock(&smdev->lock);
+}
+
+/*
  * Run a queue's descriptors for a quantum of work (weighted: the instance's sysfs
  * weight), going on from where a paused descriptor stopped. A descriptor longer
  * than what is left of the quantum pauses between two steps and goes on at the
@@ -279,8 +335,8 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 	struct sacc_result res;
 	bool intr = false;
 	u64 base = 0;
+	u8 err, cerr;
 	int ret;
-	u8 err;
 
 	x->dma = &smdev->dma;
 	x->queue = queue;
@@ -312,14 +368,20 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 		}
 		intr = job->d.flags & SACC_DESC_FLAG_INTR;
 		ret = sacc_exec_job(x, job);
-		if (ret == SACC_EXEC_PAUSED)
-			return;		/* out of quantum or stopped: see the pause */
+		if (ret == SACC_EXEC_PAUSED) {
+			/* Out of quantum, or stopped: see sacc_queue_pause(). */
+			sacc_queue_paused(queue);
+			return;
+		}
 		queue->job_active = false;
 		res = job->progress.res;
 		res.error = ret;
-		err = ret;
-		if (ret != SACC_QERR_COMPLETION)
-			err = ret ?: sacc_exec_complete(x, &job->d, &res);
+		/*
+		 * Even when an element of a BATCH failed for its record: the BATCH's
+		 * own completion address was checked when it was fetched.
+		 */
+		cerr = sacc_exec_complete(x, &job->d, &res);
+		err = ret ?: cerr;
 finish:
 		spin_lock(&smdev->lock);
 		sacc_queue_finish(smdev, queue, queue->job_gen, head, size,
@@ -360,7 +422,7 @@ static void sacc_engine_charge(struct sacc_engine *e, struct sacc_queue *queue, 
 	spin_lock(&e->lock);
 	queue->running = false;
 	smdev->nr_busy--;
-	smdev->vtime += (u64)max(work, (long)SACC_EXEC_DESC_COST) * SACC_MAX_WEIGHT /
+	smdev->vtime += (u64)max_t(long, work, SACC_EXEC_DESC_COST) * SACC_MAX_WEIGHT /
 			READ_ONCE(smdev->weight);
 	spin_unlock(&e->lock);
 }
@@ -388,6 +450,7 @@ static int sacc_engine_thread(void *data)
 		sacc_engine_kick(queue->smdev);		/* back in line if work is left */
 		spin_unlock(&queue->smdev->lock);
 		wake_up(&e->idle);
+		cond_resched();
 	}
 	return 0;
 }

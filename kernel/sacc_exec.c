@@ -82,8 +82,9 @@ u8 sacc_desc_validate(const struct sacc_desc *d, bool in_batch)
 		return SACC_QERR_COMPLETION;
 	if ((src && range_wraps(d->src, d->len)) || (dst && range_wraps(d->dst, d->len)))
 		return SACC_QERR_ADDR;
-	if (d->opcode == SACC_OP_COPY && d->src < d->dst + d->len &&
-	    d->dst < d->src + d->len)
+	/* Last bytes, not ends: a range may end at 2^64 - 1. */
+	if (d->opcode == SACC_OP_COPY && d->src <= d->dst + d->len - 1 &&
+	    d->dst <= d->src + d->len - 1)
 		return SACC_QERR_OVERLAP;
 	return 0;
 }

@@ -102,7 +102,7 @@ static int sacc_mdev_open_device(struct vfio_device *vdev)
 		return ret;
 	sacc_dma_open(&smdev->dma, sacc_param_max_pinned_pages ?:
 		      SACC_PINNED_PER_QUEUE * smdev->type->queues,
-		      sacc_vfio_unmap_needs_fence(vdev));
+		      sacc_vfio_is_type1(vdev));
 	spin_lock(&smdev->lock);
 	sacc_regs_reset(&smdev->regs);
 	sacc_mdev_reset_queues(smdev);

@@ -90,6 +90,18 @@ static u32 sacc_regs_causes(const struct sacc_regs *regs)
 	return GENMASK(regs->nr_queues - 1, 0) | SACC_INTR_ERROR | SACC_INTR_TEST;
 }
 
+/*
+ * The function stopped (CTRL.ENABLE cleared, fatal error): what a queue was doing
+ * is abandoned, as when it is disabled itself.
+ */
+static void sacc_regs_stop_queues(struct sacc_regs *regs)
+{
+	unsigned int q;
+
+	for (q = 0; q < regs->nr_queues; q++)
+		regs->q[q].gen++;
+}
+
 /**
  * sacc_regs_reset() - put every register in its reset state
  * @regs: the register file; @nr_queues, @devmem_mb and @ops must be set
@@ -248,6 +260,8 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 	case SACC_R_CTRL:
 		if (val & SACC_CTRL_RESET)
 			return SACC_FX_RESET;	/* the reset decides CTRL's value */
+		if (regs->ctrl & ~val & SACC_CTRL_ENABLE)
+			sacc_regs_stop_queues(regs);	/* every queue stops */
 		regs->ctrl = rw(regs->ctrl, val, SACC_CTRL_ENABLE);
 		return SACC_FX_QUEUES;
 	case SACC_R_INTR_STATUS:
@@ -260,6 +274,7 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 		fx = 0;
 		if (val & SACC_INTR_TEST_FATAL) {
 			regs->fatal = true;
+			sacc_regs_stop_queues(regs);
 			fx |= SACC_FX_FATAL | SACC_FX_QUEUES;
 		}
 		if (val & SACC_INTR_TEST_RAISE) {

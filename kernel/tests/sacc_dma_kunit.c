@@ -19,7 +19,7 @@
 
 #include "../sacc.h"
 
-#define NR_PAGES	64
+#define NR_PAGES	128
 #define MAX_RUNS	256
 
 struct fake_iommu {
@@ -33,12 +33,15 @@ struct fake_iommu {
 	unsigned int rw_calls;
 	unsigned int bad_unpins;
 	unsigned int pin_delay_us;	/* widen the window of a pin in flight */
+	bool iommufd;	/* pins check only the access asked for: WRITE, or READ */
 };
 
 static bool fake_allows(struct fake_iommu *f, u64 n, int prot)
 {
 	int allowed = f->prot[n] ?: IOMMU_READ | IOMMU_WRITE;
 
+	if (f->iommufd)
+		prot = prot & IOMMU_WRITE ?: IOMMU_READ;
 	return (allowed & prot) == prot;
 }
 
@@ -138,6 +141,7 @@ struct dma_fixture {
 	struct fake_iommu f;
 	struct sacc_dma dma;
 	u8 bounce[SACC_DMA_WINDOW_BYTES];
+	u8 thread_bounce[2][SACC_DMA_WINDOW_BYTES];
 };
 
 static void free_pages_action(void *data)
@@ -402,6 +406,49 @@ static void dma_faults_on_unmapped_and_by_access(struct kunit *test)
 	teardown(test, fx);
 }
 
+/*
+ * iommufd's pins check only the access asked for (a WRITE pin does not check
+ * READ): a write must not make a write-only page readable, nor a read a
+ * read-only page writable.
+ */
+static void dma_iommufd_pins_check_each_access(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	u8 b = 2;
+
+	fx->f.iommufd = true;
+	fx->f.prot[8] = IOMMU_WRITE;
+	fx->f.prot[9] = IOMMU_READ;
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, false), -EFAULT);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 9 * PAGE_SIZE, &b, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 9 * PAGE_SIZE, &b, 1, true), -EFAULT);
+	/* A read-write page read first is still writable (a second, private pin). */
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, fx->f.pins[10], 1);
+	teardown(test, fx);
+}
+
+/* A pin that fails for another reason than the mapping: reached without a pin. */
+static void dma_pin_failure_falls_back_to_rw(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	u8 b = 3, out = 0;
+	unsigned int i;
+
+	for (i = 0; i < MAX_RUNS; i++) {	/* no slot left: the pin fails */
+		fx->f.runs[i].npage = 1;
+		fx->f.runs[i].first = NR_PAGES + 1;
+	}
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 5 * PAGE_SIZE, &b, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 5 * PAGE_SIZE, &out, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, out, 3);
+	KUNIT_EXPECT_EQ(test, fx->f.rw_calls, 2U);
+	memset(fx->f.runs, 0, sizeof(fx->f.runs));
+	teardown(test, fx);
+}
+
 static void dma_bypass_pins_nothing(struct kunit *test)
 {
 	struct dma_fixture *fx = setup(test, NR_PAGES, false);
@@ -452,6 +499,37 @@ static void dma_fence_stops_pins_until_seen_unmapped(struct kunit *test)
 	teardown(test, fx);
 }
 
+/*
+ * Only an access wholly inside an exact fence proves its mapping gone: one that
+ * fails on an unmapped page next to a fence, or inside a merged fence, lifts
+ * nothing (type1 may still be unmapping the fenced range).
+ */
+static void dma_fence_is_lifted_only_by_its_own_mapping(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, NR_PAGES, true);
+	struct sacc_dma_stats st;
+	u8 buf[64] = {};
+
+	sacc_dma_invalidate(&fx->dma, 20 * PAGE_SIZE, 2 * PAGE_SIZE);	/* 20-21 */
+	fx->f.unmapped[22] = true;
+	/* Straddles the fence and the unmapped page 22: a fault, the fence stays. */
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 22 * PAGE_SIZE - 32, buf, 64, false),
+			-EFAULT);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.fences, 1);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 21 * PAGE_SIZE, buf, 8, false), 0);
+	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 20, 2), 0U);
+	/* Two touching mappings make one merged fence: a gap proves nothing. */
+	sacc_dma_invalidate(&fx->dma, 22 * PAGE_SIZE, PAGE_SIZE);	/* 20-22 now */
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 22 * PAGE_SIZE, buf, 8, false),
+			-EFAULT);
+	sacc_dma_stats(&fx->dma, &st);
+	KUNIT_EXPECT_EQ(test, st.fences, 1);
+	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 20 * PAGE_SIZE, buf, 8, false), 0);
+	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 20, 3), 0U);
+	teardown(test, fx);
+}
+
 static void dma_fences_merge_beyond_the_limit(struct kunit *test)
 {
 	struct dma_fixture *fx = setup(test, NR_PAGES, true);
@@ -478,23 +556,28 @@ static void dma_fences_merge_beyond_the_limit(struct kunit *test)
 
 struct hammer {
 	struct dma_fixture *fx;
+	unsigned int id;
+	unsigned int span;	/* pages of the fake IOVA space it works in */
+	u32 len;		/* bytes per window */
 	struct completion done;
 	atomic_t rounds;
 };
 
-/* Keep translating, pinning and copying windows over the whole fake IOVA space. */
+/* Keep translating, pinning and writing windows over the first @span pages. */
 static int hammer_fn(void *data)
 {
 	struct hammer *h = data;
 	struct dma_fixture *fx = h->fx;
+	u64 limit = (u64)(h->span - h->len / PAGE_SIZE - 1) * PAGE_SIZE;
 	struct sacc_dma_window w;
-	u32 off, n, start = 0;
+	u32 off, n;
+	u64 start = h->id * 3 * PAGE_SIZE;
 	u8 *va;
 
 	while (!kthread_should_stop()) {
-		start = (start + 5 * PAGE_SIZE + 24) % ((NR_PAGES - 17) * PAGE_SIZE);
-		if (!sacc_dma_window_get(&fx->dma, start, SACC_DMA_WINDOW_BYTES, true,
-					 fx->bounce, &w)) {
+		start = (start + 5 * PAGE_SIZE + 24 + h->id * 8) % limit;
+		if (!sacc_dma_window_get(&fx->dma, start, h->len, true,
+					 fx->thread_bounce[h->id], &w)) {
 			for (off = 0; off < w.len; off += n) {
 				va = sacc_dma_window_map(&w, off, &n);
 				memset(va, 0xee, n);
@@ -509,45 +592,136 @@ static int hammer_fn(void *data)
 	return 0;
 }
 
-/*
- * The unmap contract under concurrency: two threads translate, pin (slowly, so
- * that pins are in flight) and write while ranges are invalidated. When an
- * invalidation returns, nothing in the range is pinned, and with fences nothing
- * is pinned there afterwards either.
- */
-static void dma_unmap_contract_holds_under_concurrency(struct kunit *test)
+static void hammers_start(struct kunit *test, struct dma_fixture *fx, struct hammer *h,
+			  struct task_struct **t, unsigned int span, u32 len)
 {
-	struct dma_fixture *fx = setup(test, 24, true);
-	struct task_struct *t[2];
-	struct hammer h[2];
-	unsigned int i, r, first;
+	unsigned int i;
 
-	fx->f.pin_delay_us = 50;
 	for (i = 0; i < 2; i++) {
-		h[i].fx = fx;
+		h[i] = (struct hammer){ .fx = fx, .id = i, .span = span, .len = len };
 		init_completion(&h[i].done);
 		atomic_set(&h[i].rounds, 0);
 		t[i] = kthread_run(hammer_fn, &h[i], "sacc-dma-hammer%u", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
-	}
-	for (r = 0; r < 200; r++) {
-		first = (r * 7) % (NR_PAGES - 4);
-		sacc_dma_invalidate(&fx->dma, (u64)first * PAGE_SIZE + 1, 3 * PAGE_SIZE);
-		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 4), 0U, "round %u", r);
-		if (r % 50 == 24) {
-			/* Start over without fences, or soon every page is fenced. */
-			sacc_dma_clear(&fx->dma);
-			sacc_dma_open(&fx->dma, 24, true);
+		if (IS_ERR(t[i])) {
+			while (i--)
+				kthread_stop(t[i]);
+			KUNIT_FAIL_AND_ABORT(test, "no hammer thread");
 		}
 	}
-	/* The last range stays fenced: the threads pin nothing in it any more. */
-	msleep(20);
-	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, first, 4), 0U);
+}
+
+static void hammers_stop(struct kunit *test, struct hammer *h, struct task_struct **t)
+{
+	unsigned int i;
+
 	for (i = 0; i < 2; i++) {
 		kthread_stop(t[i]);
 		wait_for_completion(&h[i].done);
 		KUNIT_EXPECT_GT(test, atomic_read(&h[i].rounds), 0);
 	}
+}
+
+/*
+ * The unmap contract as iommufd needs it: while a range is being unmapped the
+ * IOMMU refuses pins in it; when the invalidation returns nothing in it is pinned
+ * and nothing writes to its old pages any more, though two threads keep
+ * translating, pinning (slowly, so that pins are in flight) and writing all over.
+ * Then the range is mapped again to fresh pages.
+ */
+static void dma_unmap_contract_holds_under_concurrency(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, 16, false);
+	unsigned int i, r, first, span = 48;
+	struct page *old[3], *fresh[3];
+	struct task_struct *t[2];
+	struct hammer h[2];
+	u8 *va;
+
+	fx->f.iommufd = true;
+	fx->f.pin_delay_us = 20;
+	hammers_start(test, fx, h, t, span, 3 * PAGE_SIZE);
+	for (r = 0; r < 300; r++) {
+		first = (r * 7) % (span - 3);
+		spin_lock(&fx->f.lock);
+		for (i = 0; i < 3; i++)
+			fx->f.unmapped[first + i] = true;
+		spin_unlock(&fx->f.lock);
+		sacc_dma_invalidate(&fx->dma, (u64)first * PAGE_SIZE + 1, 2 * PAGE_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 3), 0U, "round %u", r);
+		/* The old pages are the user's again: zero them; nobody may write. */
+		for (i = 0; i < 3; i++) {
+			old[i] = fx->f.pages[first + i];
+			memset(page_address(old[i]), 0, PAGE_SIZE);
+		}
+		usleep_range(200, 300);
+		for (i = 0; i < 3; i++) {
+			va = page_address(old[i]);
+			KUNIT_EXPECT_TRUE_MSG(test, !va[0] && !memcmp(va, va + 1, PAGE_SIZE - 1),
+					      "round %u: page %u written after its unmap", r,
+					      first + i);
+		}
+		/* Mapped again, to fresh memory. */
+		for (i = 0; i < 3; i++) {
+			fresh[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+			KUNIT_ASSERT_NOT_NULL(test, fresh[i]);
+		}
+		spin_lock(&fx->f.lock);
+		for (i = 0; i < 3; i++) {
+			fx->f.pages[first + i] = fresh[i];
+			fx->f.unmapped[first + i] = false;
+		}
+		spin_unlock(&fx->f.lock);
+		for (i = 0; i < 3; i++)
+			__free_page(old[i]);
+	}
+	hammers_stop(test, h, t);
+	teardown(test, fx);
+}
+
+/*
+ * The unmap contract as type1 needs it: the range stays mapped while type1 looks
+ * for pins again after .dma_unmap, so nothing may be pinned in it afterwards
+ * either, while the threads keep working there.
+ */
+static void dma_type1_range_is_not_pinned_again(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, 16, true);
+	unsigned int r, first, span = 120;
+	struct task_struct *t[2];
+	struct hammer h[2];
+
+	fx->f.pin_delay_us = 20;
+	for (r = 0; r < 60; r++) {
+		if (r % 6 == 0) {
+			/* A new user every few rounds: fences start over. */
+			hammers_start(test, fx, h, t, span, PAGE_SIZE);
+			usleep_range(1000, 2000);
+		}
+		first = (r * 19) % (span - 2);
+		sacc_dma_invalidate(&fx->dma, (u64)first * PAGE_SIZE, 2 * PAGE_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 2), 0U, "round %u", r);
+		usleep_range(500, 1000);
+		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 2), 0U,
+				    "round %u: pinned again after the unmap", r);
+		if (r % 6 == 5) {
+			hammers_stop(test, h, t);
+			sacc_dma_clear(&fx->dma);
+			sacc_dma_open(&fx->dma, 16, true);
+		}
+	}
+	teardown(test, fx);
+}
+
+/* Eviction while other windows let go of the same extents (KASAN watches). */
+static void dma_evictions_race_with_puts(struct kunit *test)
+{
+	struct dma_fixture *fx = setup(test, 4, false);
+	struct task_struct *t[2];
+	struct hammer h[2];
+
+	hammers_start(test, fx, h, t, 24, 2 * PAGE_SIZE);
+	msleep(300);
+	hammers_stop(test, h, t);
 	teardown(test, fx);
 }
 
@@ -560,10 +734,15 @@ static struct kunit_case sacc_dma_cases[] = {
 	KUNIT_CASE(dma_remap_is_seen),
 	KUNIT_CASE(dma_evicts_with_a_second_chance_at_quota),
 	KUNIT_CASE(dma_faults_on_unmapped_and_by_access),
+	KUNIT_CASE(dma_iommufd_pins_check_each_access),
+	KUNIT_CASE(dma_pin_failure_falls_back_to_rw),
 	KUNIT_CASE(dma_bypass_pins_nothing),
 	KUNIT_CASE(dma_fence_stops_pins_until_seen_unmapped),
 	KUNIT_CASE(dma_fences_merge_beyond_the_limit),
+	KUNIT_CASE(dma_fence_is_lifted_only_by_its_own_mapping),
 	KUNIT_CASE_SLOW(dma_unmap_contract_holds_under_concurrency),
+	KUNIT_CASE_SLOW(dma_type1_range_is_not_pinned_again),
+	KUNIT_CASE_SLOW(dma_evictions_race_with_puts),
 	{}
 };
 

@@ -113,6 +113,13 @@ static void desc_address_wrap_and_overlap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sacc_desc_validate(&d, false), 0);
 	d.dst = d.src - d.len + 1;
 	KUNIT_EXPECT_EQ(test, sacc_desc_validate(&d, false), SACC_QERR_OVERLAP);
+	/* A source that ends at the last byte of the IOVA space still overlaps. */
+	d = good(SACC_OP_COPY);
+	d.src = ~0ULL - 4095;
+	d.dst = d.src - 100;
+	KUNIT_EXPECT_EQ(test, sacc_desc_validate(&d, false), SACC_QERR_OVERLAP);
+	d.dst = d.src - 4096;
+	KUNIT_EXPECT_EQ(test, sacc_desc_validate(&d, false), 0);
 	d = good(SACC_OP_COMPARE);	/* COMPARE may read one range twice */
 	d.dst = d.src;
 	KUNIT_EXPECT_EQ(test, sacc_desc_validate(&d, false), 0);

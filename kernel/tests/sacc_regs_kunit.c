@@ -220,6 +220,14 @@ static void regs_commands_and_effects(struct kunit *test)
 	wr(regs, SACC_QUEUE_REG(0, SACC_Q_CTRL), SACC_Q_CTRL_ENABLE);
 	KUNIT_EXPECT_EQ(test, regs->q[0].gen, gen);
 	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_TAIL)), 3);
+	/* Clearing CTRL.ENABLE stops every queue: what they ran is stale. */
+	wr(regs, SACC_REG_CTRL, SACC_CTRL_ENABLE);
+	gen = regs->q[0].gen;
+	wr(regs, SACC_REG_CTRL, SACC_CTRL_ENABLE);
+	KUNIT_EXPECT_EQ(test, regs->q[0].gen, gen);
+	wr(regs, SACC_REG_CTRL, 0);
+	KUNIT_EXPECT_NE(test, regs->q[0].gen, gen);
+	KUNIT_EXPECT_EQ(test, rd(regs, SACC_QUEUE_REG(0, SACC_Q_TAIL)), 3);
 
 	/* CTRL.RESET asks for a reset and changes nothing by itself. */
 	KUNIT_EXPECT_EQ(test, wr(regs, SACC_REG_CTRL, SACC_CTRL_RESET | SACC_CTRL_ENABLE),
