@@ -545,10 +545,11 @@ struct sacc_mdev;
  * @coalesce_timer: USECS after the first counted completion of a round, queues
  *                  @coalesce_work (it cannot take the instance lock itself)
  * @coalesce_work: raises the cause if the round is still the timer's
- * @job_active: @job holds a paused descriptor; this and the next three belong to
+ * @job_active: @job holds a paused descriptor; this and the next four belong to
  *              the thread that runs the queue
  * @job_gen: the queue generation @job was fetched under
  * @job_head: its ring index
+ * @job_size: Q_SIZE when it was fetched (validated)
  * @job: the descriptor in execution and its checkpoint
  */
 struct sacc_queue {
@@ -565,6 +566,7 @@ struct sacc_queue {
 	bool job_active;
 	u32 job_gen;
 	u32 job_head;
+	u32 job_size;
 	struct sacc_job job;
 };
 

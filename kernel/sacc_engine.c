@@ -353,11 +353,13 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 		if (!queue->job_active) {
 			queue->job_gen = qr->gen;
 			queue->job_head = qr->head;
+			queue->job_size = qr->size;
 			tail = qr->tail;
 			base = (u64)qr->base_hi << 32 | qr->base_lo;
 		}
+		/* As fetched: Q_SIZE may change under a running descriptor. */
 		head = queue->job_head;
-		size = qr->size;
+		size = queue->job_size;
 		spin_unlock(&smdev->lock);
 
 		if (!queue->job_active) {
