@@ -6,10 +6,7 @@
  * mappings, windows mapped page to page, the uncached path, fences, and the unmap
  * contract while other threads translate, pin and copy.
  *
- * The cache's pinning callbacks are served by a small "IOMMU" made of real pages:
- * IOVA page n of [0, NR_PAGES) is pages[n]; a page can be mapped read-only,
- * write-only or not at all. Like iommufd it accepts only unpins that match a pin
- * exactly, and it counts pins so the tests can see that nothing stays pinned.
+ * The cache's pinning callbacks are served by the fake IOMMU of sacc_fake_iommu.h.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -17,192 +14,11 @@
 #include <linux/iommu.h>
 #include <linux/kthread.h>
 
-#include "../sacc.h"
-
-#define NR_PAGES	128
-#define MAX_RUNS	256
-
-struct fake_iommu {
-	spinlock_t lock;	/* everything below */
-	struct page *pages[NR_PAGES];
-	bool unmapped[NR_PAGES];
-	int prot[NR_PAGES];	/* 0: read and write */
-	int pins[NR_PAGES];
-	struct { u64 first; unsigned int npage; } runs[MAX_RUNS];
-	unsigned int pin_calls;
-	unsigned int rw_calls;
-	unsigned int bad_unpins;
-	unsigned int pin_delay_us;	/* widen the window of a pin in flight */
-	bool iommufd;	/* pins check only the access asked for: WRITE, or READ */
-};
-
-static bool fake_allows(struct fake_iommu *f, u64 n, int prot)
-{
-	int allowed = f->prot[n] ?: IOMMU_READ | IOMMU_WRITE;
-
-	if (f->iommufd)
-		prot = prot & IOMMU_WRITE ?: IOMMU_READ;
-	return (allowed & prot) == prot;
-}
-
-static int fake_pin(void *ctx, u64 iova, unsigned int npage, int prot,
-		    struct page **pages)
-{
-	struct fake_iommu *f = ctx;
-	u64 n = iova >> PAGE_SHIFT, i;
-	int ret = 0, slot = -1;
-
-	if (READ_ONCE(f->pin_delay_us))
-		usleep_range(f->pin_delay_us, f->pin_delay_us + 10);
-	spin_lock(&f->lock);
-	f->pin_calls++;
-	for (i = n; i < n + npage; i++) {
-		if (i >= NR_PAGES || f->unmapped[i]) {
-			ret = -EINVAL;
-			goto out;
-		}
-		if (!fake_allows(f, i, prot))
-			ret = -EPERM;
-	}
-	if (ret)
-		goto out;
-	for (i = 0; i < MAX_RUNS && slot < 0; i++)
-		if (!f->runs[i].npage)
-			slot = i;
-	if (slot < 0) {
-		ret = -ENOSPC;
-		goto out;
-	}
-	f->runs[slot].first = n;
-	f->runs[slot].npage = npage;
-	for (i = 0; i < npage; i++) {
-		f->pins[n + i]++;
-		pages[i] = f->pages[n + i];
-	}
-out:
-	spin_unlock(&f->lock);
-	return ret;
-}
-
-static void fake_unpin(void *ctx, u64 iova, unsigned int npage)
-{
-	struct fake_iommu *f = ctx;
-	u64 n = iova >> PAGE_SHIFT;
-	unsigned int i;
-
-	spin_lock(&f->lock);
-	for (i = 0; i < MAX_RUNS; i++)
-		if (f->runs[i].npage == npage && f->runs[i].first == n)
-			break;
-	if (i == MAX_RUNS) {
-		f->bad_unpins++;	/* iommufd would WARN and keep the pin */
-	} else {
-		f->runs[i].npage = 0;
-		for (i = 0; i < npage; i++)
-			f->pins[n + i]--;
-	}
-	spin_unlock(&f->lock);
-}
-
-static int fake_rw(void *ctx, u64 iova, void *buf, size_t len, bool write)
-{
-	struct fake_iommu *f = ctx;
-
-	f->rw_calls++;
-	while (len) {
-		u64 n = iova >> PAGE_SHIFT;
-		size_t off = offset_in_page(iova), c = min_t(size_t, len, PAGE_SIZE - off);
-		void *va;
-
-		if (n >= NR_PAGES || f->unmapped[n])
-			return -EINVAL;
-		if (!fake_allows(f, n, write ? IOMMU_WRITE : IOMMU_READ))
-			return -EPERM;
-		va = kmap_local_page(f->pages[n]);
-		if (write)
-			memcpy(va + off, buf, c);
-		else
-			memcpy(buf, va + off, c);
-		kunmap_local(va);
-		iova += c;
-		buf += c;
-		len -= c;
-	}
-	return 0;
-}
-
-static const struct sacc_dma_ops fake_ops = {
-	.pin = fake_pin, .unpin = fake_unpin, .rw = fake_rw,
-};
-
-static bool cache_on = true, cache_off;
-
-struct dma_fixture {
-	struct fake_iommu f;
-	struct sacc_dma dma;
-	u8 bounce[SACC_DMA_WINDOW_BYTES];
-	u8 thread_bounce[2][SACC_DMA_WINDOW_BYTES];
-};
-
-static void free_pages_action(void *data)
-{
-	struct fake_iommu *f = data;
-	unsigned int i;
-
-	for (i = 0; i < NR_PAGES; i++)
-		if (f->pages[i])
-			__free_page(f->pages[i]);
-}
-
-static struct dma_fixture *setup(struct kunit *test, unsigned int quota, bool fence)
-{
-	struct dma_fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
-	unsigned int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, fx);
-	spin_lock_init(&fx->f.lock);
-	for (i = 0; i < NR_PAGES; i++) {
-		fx->f.pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		KUNIT_ASSERT_NOT_NULL(test, fx->f.pages[i]);
-	}
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_pages_action, &fx->f), 0);
-	sacc_dma_init(&fx->dma, &fake_ops, &fx->f);
-	fx->dma.use_cache = &cache_on;
-	sacc_dma_open(&fx->dma, quota, fence);
-	return fx;
-}
-
-static unsigned int pins_in(struct fake_iommu *f, unsigned int first, unsigned int n)
-{
-	unsigned int i, sum = 0;
-
-	spin_lock(&f->lock);
-	for (i = first; i < first + n; i++)
-		sum += f->pins[i];
-	spin_unlock(&f->lock);
-	return sum;
-}
-
-static unsigned int total_pins(struct fake_iommu *f)
-{
-	return pins_in(f, 0, NR_PAGES);
-}
-
-/* Clear the cache: nothing may stay pinned, every unpin matched its pin. */
-static void teardown(struct kunit *test, struct dma_fixture *fx)
-{
-	struct sacc_dma_stats st;
-
-	sacc_dma_clear(&fx->dma);
-	sacc_dma_stats(&fx->dma, &st);
-	KUNIT_EXPECT_EQ(test, st.pinned, 0);
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
-	KUNIT_EXPECT_EQ(test, fx->f.bad_unpins, 0U);
-}
+#include "sacc_fake_iommu.h"
 
 static void dma_hits_after_a_miss(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	struct sacc_dma_stats st;
 	u8 buf[16] = "0123456789abcde", out[16];
 
@@ -214,12 +30,12 @@ static void dma_hits_after_a_miss(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.hits, 1);
 	KUNIT_EXPECT_EQ(test, st.pinned, 1);
 	KUNIT_EXPECT_EQ(test, fx->f.pins[1], 1);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static void dma_pins_a_window_in_one_call(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	u8 *buf = kunit_kzalloc(test, 16 * PAGE_SIZE, GFP_KERNEL);
 	struct sacc_dma_stats st;
 
@@ -228,7 +44,7 @@ static void dma_pins_a_window_in_one_call(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 4 * PAGE_SIZE, buf, 16 * PAGE_SIZE,
 					      false), 0);
 	KUNIT_EXPECT_EQ(test, fx->f.pin_calls, 1U);
-	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 4, 16), 16U);
+	KUNIT_EXPECT_EQ(test, fake_pins_in(&fx->f, 4, 16), 16U);
 	/* Pages 0-23 now: 0-3 and 20-23 are two runs around the cached middle. */
 	buf = kunit_kzalloc(test, 24 * PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
@@ -239,15 +55,15 @@ static void dma_pins_a_window_in_one_call(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.hits, 16);
 	/* Invalidating one page of a run unpins the whole run, as it was pinned. */
 	sacc_dma_invalidate(&fx->dma, 10 * PAGE_SIZE, 1);
-	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 4, 16), 0U);
-	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 0, 4), 4U);
+	KUNIT_EXPECT_EQ(test, fake_pins_in(&fx->f, 4, 16), 0U);
+	KUNIT_EXPECT_EQ(test, fake_pins_in(&fx->f, 0, 4), 4U);
 	KUNIT_EXPECT_EQ(test, fx->f.bad_unpins, 0U);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static void dma_page_crossing_access(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	u8 *buf = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 	u8 *out = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 	unsigned int i;
@@ -262,17 +78,17 @@ static void dma_page_crossing_access(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 3 * PAGE_SIZE - 5, out,
 					      2 * PAGE_SIZE + 10, false), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, buf, 2 * PAGE_SIZE + 10);
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 4U);
+	KUNIT_EXPECT_EQ(test, fake_total_pins(&fx->f), 4U);
 	/* The bytes are in the pages themselves. */
 	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[2]))[PAGE_SIZE - 5], buf[0]);
 	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(fx->f.pages[5]))[4],
 			buf[2 * PAGE_SIZE + 9]);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static void dma_window_maps_the_pages_in_place(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	struct sacc_dma_window w;
 	u32 off, n, pieces = 0;
 	u8 *va;
@@ -298,12 +114,12 @@ static void dma_window_maps_the_pages_in_place(struct kunit *test)
 						  &w), 0);
 	KUNIT_EXPECT_EQ(test, w.len, SACC_DMA_WINDOW_BYTES);
 	sacc_dma_window_put(&w);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static void dma_invalidate_whole_range_with_partial_overlaps(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	u8 b = 0;
 	unsigned int i;
 
@@ -323,12 +139,12 @@ static void dma_invalidate_whole_range_with_partial_overlaps(struct kunit *test)
 	/* After an invalidation the next access pins the page again. */
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 3 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, fx->f.pins[3], 1);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static void dma_remap_is_seen(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	struct page *old = fx->f.pages[4];
 	u8 b = 0;
 
@@ -342,12 +158,12 @@ static void dma_remap_is_seen(struct kunit *test)
 	*(u8 *)page_address(fx->f.pages[4]) = 0x55;
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 4 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, b, 0x55);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static void dma_evicts_with_a_second_chance_at_quota(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, 3, false);
+	struct dma_fixture *fx = fake_setup(test, 3, false);
 	struct sacc_dma_stats st;
 	struct sacc_dma_window w;
 	void *wide;
@@ -378,13 +194,13 @@ static void dma_evicts_with_a_second_chance_at_quota(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, wide);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, wide, 8 * PAGE_SIZE,
 					      false), 0);
-	KUNIT_EXPECT_LE(test, total_pins(&fx->f), 3U);
-	teardown(test, fx);
+	KUNIT_EXPECT_LE(test, fake_total_pins(&fx->f), 3U);
+	fake_teardown(test, fx);
 }
 
 static void dma_faults_on_unmapped_and_by_access(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	u8 b = 1;
 
 	fx->f.unmapped[6] = true;
@@ -403,7 +219,7 @@ static void dma_faults_on_unmapped_and_by_access(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, true), 0);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, false), -EFAULT);
 	KUNIT_EXPECT_EQ(test, *(u8 *)page_address(fx->f.pages[8]), 1);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 /*
@@ -413,7 +229,7 @@ static void dma_faults_on_unmapped_and_by_access(struct kunit *test)
  */
 static void dma_iommufd_pins_check_each_access(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	u8 b = 2;
 
 	fx->f.iommufd = true;
@@ -427,13 +243,13 @@ static void dma_iommufd_pins_check_each_access(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, true), 0);
 	KUNIT_EXPECT_EQ(test, fx->f.pins[10], 1);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 /* A pin that fails for another reason than the mapping: reached without a pin. */
 static void dma_pin_failure_falls_back_to_rw(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	u8 b = 3, out = 0;
 	unsigned int i;
 
@@ -446,30 +262,30 @@ static void dma_pin_failure_falls_back_to_rw(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out, 3);
 	KUNIT_EXPECT_EQ(test, fx->f.rw_calls, 2U);
 	memset(fx->f.runs, 0, sizeof(fx->f.runs));
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static void dma_bypass_pins_nothing(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
 	u8 *buf = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 	u8 *out = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, out);
 	memset(buf, 0x3c, 3 * PAGE_SIZE);
-	fx->dma.use_cache = &cache_off;
+	fx->dma.use_cache = &fake_cache_off;
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 0x2ffc, buf, 3 * PAGE_SIZE, true), 0);
 	KUNIT_ASSERT_EQ(test, sacc_dma_access(&fx->dma, 0x2ffc, out, 3 * PAGE_SIZE, false), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, buf, 3 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, fx->f.rw_calls, 2U);	/* one call per window */
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
-	teardown(test, fx);
+	KUNIT_EXPECT_EQ(test, fake_total_pins(&fx->f), 0U);
+	fake_teardown(test, fx);
 }
 
 static void dma_fence_stops_pins_until_seen_unmapped(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, true);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, true);
 	struct sacc_dma_stats st;
 	u8 b = 7;
 
@@ -479,7 +295,7 @@ static void dma_fence_stops_pins_until_seen_unmapped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->f.pins[10], 0);
 	/* Still mapped (type1 has not finished its unmap): reached without a pin. */
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 11 * PAGE_SIZE, &b, 1, true), 0);
-	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 10, 2), 0U);
+	KUNIT_EXPECT_EQ(test, fake_pins_in(&fx->f, 10, 2), 0U);
 	KUNIT_EXPECT_EQ(test, fx->f.rw_calls, 1U);
 	sacc_dma_stats(&fx->dma, &st);
 	KUNIT_EXPECT_EQ(test, st.fences, 1);
@@ -496,7 +312,7 @@ static void dma_fence_stops_pins_until_seen_unmapped(struct kunit *test)
 	fx->f.unmapped[10] = false;
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 10 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, fx->f.pins[10], 1);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 /*
@@ -506,7 +322,7 @@ static void dma_fence_stops_pins_until_seen_unmapped(struct kunit *test)
  */
 static void dma_fence_is_lifted_only_by_its_own_mapping(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, true);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, true);
 	struct sacc_dma_stats st;
 	u8 buf[64] = {};
 
@@ -518,7 +334,7 @@ static void dma_fence_is_lifted_only_by_its_own_mapping(struct kunit *test)
 	sacc_dma_stats(&fx->dma, &st);
 	KUNIT_EXPECT_EQ(test, st.fences, 1);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 21 * PAGE_SIZE, buf, 8, false), 0);
-	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 20, 2), 0U);
+	KUNIT_EXPECT_EQ(test, fake_pins_in(&fx->f, 20, 2), 0U);
 	/* Two touching mappings make one merged fence: a gap proves nothing. */
 	sacc_dma_invalidate(&fx->dma, 22 * PAGE_SIZE, PAGE_SIZE);	/* 20-22 now */
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 22 * PAGE_SIZE, buf, 8, false),
@@ -526,13 +342,13 @@ static void dma_fence_is_lifted_only_by_its_own_mapping(struct kunit *test)
 	sacc_dma_stats(&fx->dma, &st);
 	KUNIT_EXPECT_EQ(test, st.fences, 1);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 20 * PAGE_SIZE, buf, 8, false), 0);
-	KUNIT_EXPECT_EQ(test, pins_in(&fx->f, 20, 3), 0U);
-	teardown(test, fx);
+	KUNIT_EXPECT_EQ(test, fake_pins_in(&fx->f, 20, 3), 0U);
+	fake_teardown(test, fx);
 }
 
 static void dma_fences_merge_beyond_the_limit(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, NR_PAGES, true);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, true);
 	struct sacc_dma_stats st;
 	unsigned int i;
 	u8 b;
@@ -545,13 +361,13 @@ static void dma_fences_merge_beyond_the_limit(struct kunit *test)
 	for (i = 0; i < SACC_DMA_MAX_FENCES + 4; i++)
 		KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, (u64)(2 * i) * PAGE_SIZE, &b, 1,
 						      false), 0);
-	KUNIT_EXPECT_EQ(test, total_pins(&fx->f), 0U);
+	KUNIT_EXPECT_EQ(test, fake_total_pins(&fx->f), 0U);
 	/* A new user starts without fences. */
 	sacc_dma_clear(&fx->dma);
 	sacc_dma_open(&fx->dma, NR_PAGES, true);
 	sacc_dma_stats(&fx->dma, &st);
 	KUNIT_EXPECT_EQ(test, st.fences, 0);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 struct hammer {
@@ -630,7 +446,7 @@ static void hammers_stop(struct kunit *test, struct hammer *h, struct task_struc
  */
 static void dma_unmap_contract_holds_under_concurrency(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, 16, false);
+	struct dma_fixture *fx = fake_setup(test, 16, false);
 	unsigned int i, r, first, span = 48;
 	struct page *old[3], *fresh[3];
 	struct task_struct *t[2];
@@ -647,7 +463,7 @@ static void dma_unmap_contract_holds_under_concurrency(struct kunit *test)
 			fx->f.unmapped[first + i] = true;
 		spin_unlock(&fx->f.lock);
 		sacc_dma_invalidate(&fx->dma, (u64)first * PAGE_SIZE + 1, 2 * PAGE_SIZE);
-		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 3), 0U, "round %u", r);
+		KUNIT_EXPECT_EQ_MSG(test, fake_pins_in(&fx->f, first, 3), 0U, "round %u", r);
 		/* The old pages are the user's again: zero them; nobody may write. */
 		for (i = 0; i < 3; i++) {
 			old[i] = fx->f.pages[first + i];
@@ -675,7 +491,7 @@ static void dma_unmap_contract_holds_under_concurrency(struct kunit *test)
 			__free_page(old[i]);
 	}
 	hammers_stop(test, h, t);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 /*
@@ -685,7 +501,7 @@ static void dma_unmap_contract_holds_under_concurrency(struct kunit *test)
  */
 static void dma_type1_range_is_not_pinned_again(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, 16, true);
+	struct dma_fixture *fx = fake_setup(test, 16, true);
 	unsigned int r, first, span = 120;
 	struct task_struct *t[2];
 	struct hammer h[2];
@@ -699,9 +515,9 @@ static void dma_type1_range_is_not_pinned_again(struct kunit *test)
 		}
 		first = (r * 19) % (span - 2);
 		sacc_dma_invalidate(&fx->dma, (u64)first * PAGE_SIZE, 2 * PAGE_SIZE);
-		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 2), 0U, "round %u", r);
+		KUNIT_EXPECT_EQ_MSG(test, fake_pins_in(&fx->f, first, 2), 0U, "round %u", r);
 		usleep_range(500, 1000);
-		KUNIT_EXPECT_EQ_MSG(test, pins_in(&fx->f, first, 2), 0U,
+		KUNIT_EXPECT_EQ_MSG(test, fake_pins_in(&fx->f, first, 2), 0U,
 				    "round %u: pinned again after the unmap", r);
 		if (r % 6 == 5) {
 			hammers_stop(test, h, t);
@@ -709,20 +525,20 @@ static void dma_type1_range_is_not_pinned_again(struct kunit *test)
 			sacc_dma_open(&fx->dma, 16, true);
 		}
 	}
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 /* Eviction while other windows let go of the same extents (KASAN watches). */
 static void dma_evictions_race_with_puts(struct kunit *test)
 {
-	struct dma_fixture *fx = setup(test, 4, false);
+	struct dma_fixture *fx = fake_setup(test, 4, false);
 	struct task_struct *t[2];
 	struct hammer h[2];
 
 	hammers_start(test, fx, h, t, 24, 2 * PAGE_SIZE);
 	msleep(300);
 	hammers_stop(test, h, t);
-	teardown(test, fx);
+	fake_teardown(test, fx);
 }
 
 static struct kunit_case sacc_dma_cases[] = {
