@@ -137,9 +137,9 @@ b9() {
 			b+=("${ms[mdevctl,$op,$rep]}")
 			r+=("$(awk -v x="${ms[lite,$op,$rep]}" -v y="${ms[mdevctl,$op,$rep]}" 'BEGIN { printf "%.4f", y > 0 ? x / y : 0 }')")
 		done
-		read -r am amin amax < <(stats "${a[@]}")
-		read -r bm bmin bmax < <(stats "${b[@]}")
-		read -r rm rmin rmax < <(stats "${r[@]}")
+		read -r am amin amax <<<"$(stats "${a[@]}")"
+		read -r bm bmin bmax <<<"$(stats "${b[@]}")"
+		read -r rm rmin rmax <<<"$(stats "${r[@]}")"
 		printf '{"bench": "B9", "op": "%s", "instances": 32, "reps": %d, "mdevctl_version": "%s", "lite_ms": %s, "lite_ms_min": %s, "lite_ms_max": %s, "mdevctl_ms": %s, "mdevctl_ms_min": %s, "mdevctl_ms_max": %s, "ratio_lite_mdevctl": %s, "ratio_lite_mdevctl_min": %s, "ratio_lite_mdevctl_max": %s}\n' \
 			"$op" "$reps" "$ver" "$am" "$amin" "$amax" "$bm" "$bmin" "$bmax" "$rm" "$rmin" "$rmax" >>"$rows"
 	done
