@@ -135,7 +135,7 @@ b9() {
 		for ((rep = 0; rep < reps; rep++)); do
 			a+=("${ms[lite,$op,$rep]}")
 			b+=("${ms[mdevctl,$op,$rep]}")
-			r+=("$(awk -v x="${ms[lite,$op,$rep]}" -v y="${ms[mdevctl,$op,$rep]}" 'BEGIN { printf "%.4f", y > 0 ? x / y : 0 }')")
+			r+=("$(awk -v x="${ms[lite,$op,$rep]}" -v y="${ms[mdevctl,$op,$rep]}" 'BEGIN { printf "%.4f", (y > 0 ? x / y : 0) }')")
 		done
 		read -r am amin amax <<<"$(stats "${a[@]}")"
 		read -r bm bmin bmax <<<"$(stats "${b[@]}")"
