@@ -9,7 +9,7 @@
 #   make test-vm         the VM suites on the debug and distro kernels;
 #                        SUITE=lifecycle selects suites, KERNELS=distro the kernels
 #   make demo            one accelerator shared by several VMs, on Debian's kernel
-#   make bench           engine throughput with and without the DMA cache (distro guest)
+#   make bench           the benchmarks of docs/performance.md (distro guest, one boot)
 #   make check           checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make clean
 # KDIR defaults to the running kernel's build tree, or, when it has none, to Debian's

@@ -4,6 +4,7 @@
 # Install every Debian package the build and the tests need, and nothing else.
 # Idempotent: when everything is present it only runs dpkg-query and returns.
 # Works as root with no stdin (CI); as a normal user it uses sudo if available.
+# `deps.sh bench` adds what make bench needs besides (tests/bench/run.sh).
 set -euo pipefail
 
 PACKAGES=(
@@ -15,6 +16,10 @@ PACKAGES=(
 	# running the guests
 	qemu-system-x86 busybox-static
 )
+if [ "${1:-}" = bench ]; then
+	# the chart; Debian's mdevctl (1.2), which B9 compares mdevctl-lite with
+	PACKAGES+=(gnuplot-nox mdevctl)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

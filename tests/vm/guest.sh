@@ -89,6 +89,7 @@ for suite in $SACC_SUITES; do
 	cli-*) run_program "$suite" "$SACC_REPO/tests/cli/${suite#cli-}.sh" ;;
 	nested-*) run_program "$suite" "$SACC_REPO/tests/nested/${suite#nested-}.sh" ;;
 	demo) run_program demo "$SACC_REPO/demo/inside-vm.sh" ;;
+	bench) run_program bench "$SACC_REPO/tests/bench/inside-vm.sh" ;;
 	*) run_program "$suite" "$SACC_SUITE_BIN/$suite" ;;
 	esac
 done
