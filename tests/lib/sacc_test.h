@@ -4,8 +4,12 @@
  * instance through VFIO, by the type1 container or by iommufd (vfio_client.c),
  * region, register and configuration-space access (vfio_regs.c), interrupts
  * (vfio_irq.c), and DMA mappings, buffers, queues and engine statistics
- * (vfio_dma.c). Functions return 0 or a negative errno unless they say otherwise,
- * and never exit: the suites decide what is a failure.
+ * (vfio_dma.c), and CPU references for what the engine computes (cpu_ref.c).
+ * Functions return 0 or a negative errno unless they say otherwise, and never exit:
+ * the suites decide what is a failure.
+ *
+ * What fails a test itself (kselftest harness ASSERT/EXPECT on the caller's
+ * _metadata) is in the header-only sacc_harness.h and vfio_env.h.
  */
 #ifndef SACC_TEST_H
 #define SACC_TEST_H
@@ -294,5 +298,17 @@ bool debugfs_mounted(void);
  * order, nothing else. -ENOENT when the file is missing, -EPROTO when malformed.
  */
 int sacc_stats_read(const char *uuid, struct sacc_stats *st);
+
+/* cpu_ref.c: CPU references (docs/device-spec.md §11) */
+/* CRC32C, zlib style: ~update(~seed, data); crc32c(0, "123456789", 9) = 0xe3069283. */
+uint32_t crc32c(uint32_t seed, const uint8_t *p, size_t n);
+/* xorshift64*: advance the state *@s (0 stays 0) and return the next value. */
+uint64_t rnd(uint64_t *s);
+/* @n pseudo-random bytes, the same for the same @seed. */
+void fill_rand(uint8_t *p, size_t n, uint64_t seed);
+/* First i in [0, @n) where @a and @b differ, or -1. */
+long first_diff(const uint8_t *a, const uint8_t *b, size_t n);
+/* First i in [0, @n) where p[i] is not the FILL pattern (§11.3), or -1. */
+long fill_diff(const uint8_t *p, size_t n, uint64_t pattern);
 
 #endif /* SACC_TEST_H */

@@ -35,6 +35,7 @@
 #include "kselftest_harness.h"
 #include "sacc_test.h"
 #include "sacc_regs.h"
+#include "sacc_harness.h"
 
 #define MiB		(1024ull * 1024)
 #define MAX_INST	8
@@ -789,22 +790,16 @@ static void model_for(struct __test_metadata *_metadata, FIXTURE_DATA(dev) *self
 	model_init(m, in->type->queues, in->type->queues * self->p.unit_mb, caps);
 }
 
+/* A BAR0 register of @in (bar0_rd(), bar0_wr()). */
 static uint32_t rd(struct __test_metadata *_metadata, const struct inst *in, uint32_t off)
 {
-	uint32_t v = 0;
-	int ret = bar0_read32(&in->h, off, &v);
-
-	EXPECT_EQ(0, ret) TH_LOG("BAR0 read at 0x%03x: %s", off, strerror(-ret));
-	return v;
+	return bar0_rd(_metadata, &in->h, off);
 }
 
 static void wr(struct __test_metadata *_metadata, const struct inst *in, uint32_t off,
 	       uint32_t val)
 {
-	int ret = bar0_write32(&in->h, off, val);
-
-	EXPECT_EQ(0, ret) TH_LOG("BAR0 write 0x%08x at 0x%03x: %s", val, off,
-				 strerror(-ret));
+	bar0_wr(_metadata, &in->h, off, val);
 }
 
 /* Write to the device and to the model. */

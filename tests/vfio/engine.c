@@ -38,22 +38,20 @@
 #include "kselftest_harness.h"
 #include "sacc_test.h"
 #include "sacc_regs.h"
+#include "vfio_env.h"
 
 #define KiB		1024ul
 #define MiB		(1024ul * 1024)
 #define PAGE		DMA_PAGE
-#define PARAMS_DIR	"/sys/module/sacc/parameters"
 
 /* TCG with KASAN is slow: what must happen gets 20 s; what must not, 500 ms. */
 #define WAIT_MS		20000
 #define QUIET_MS	500
 
-#define MAX_INST	3
-#define MAX_BUFS	24
-#define MAX_FDS		4
-
-/* IOVA layout of an instance (each instance has its own address space). */
-#define CTL_IOVA(q)	(0x10000000ull + (uint64_t)(q) * 0x1000000)
+/*
+ * IOVA layout of an instance (each instance has its own address space); the queues'
+ * control buffers are at CTL_IOVA(q) (vfio_env.h).
+ */
 #define SRC_IOVA	0x20000000ull
 #define DST_IOVA	0x21000000ull
 #define RO_IOVA		0x22000000ull
@@ -66,67 +64,14 @@
 #define BIG_SRC_IOVA	0x40000000ull
 #define BIG_DST_IOVA	0x42000000ull
 
-/* A queue's control buffer: ring, completion records, BATCH arrays. */
-#define CTL_LEN		(64 * PAGE)
-#define RING_OFF	0
-#define RING_MAX	1024
-#define COMPL_OFF	(64 * KiB)
-#define NR_COMPL	4096
-#define BATCH_OFF	(192 * KiB)
+/* At most this many BATCH elements in a queue's control buffer (vfio_env.h). */
 #define BATCH_MAX	1024
 
 #define ALL_OPS		(0x3fu << SACC_CAPS_OPS_SHIFT)
 
 /* ------------------------------------------------------------------------------
- * CPU references
+ * CPU references (and lib/cpu_ref.c)
  */
-static uint32_t crc32c_table[256];
-
-static void crc32c_init(void)
-{
-	uint32_t c;
-	int i, k;
-
-	for (i = 0; i < 256; i++) {
-		c = i;
-		for (k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0x82f63b78u & -(c & 1));
-		crc32c_table[i] = c;
-	}
-}
-
-/* zlib style: ~update(~seed, data). */
-static uint32_t crc32c(uint32_t seed, const uint8_t *p, size_t n)
-{
-	uint32_t c = ~seed;
-
-	if (!crc32c_table[1])
-		crc32c_init();
-	while (n--)
-		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return ~c;
-}
-
-static uint64_t rnd(uint64_t *s)
-{
-	/* xorshift64* */
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
-static void fill_rand(uint8_t *p, size_t n, uint64_t seed)
-{
-	uint64_t s = seed | 1, v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!(i % 8))
-			v = rnd(&s);
-		p[i] = v >> (8 * (i % 8));
-	}
-}
 
 /* Background bytes: what a buffer holds where the device must not write. */
 static uint8_t bg(size_t i, uint8_t salt)
@@ -153,296 +98,9 @@ static long bg_diff(const uint8_t *p, size_t from, size_t to, uint8_t salt)
 	return -1;
 }
 
-static long first_diff(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	if (!memcmp(a, b, n))
-		return -1;
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return i;
-	return -1;
-}
-
-static uint8_t fill_byte(uint64_t pattern, size_t i)
-{
-	return pattern >> (8 * (i % 8));
-}
-
-/* First i in [0, n) where p[i] is not the FILL pattern, or -1. */
-static long fill_diff(const uint8_t *p, size_t n, uint64_t pattern)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != fill_byte(pattern, i))
-			return i;
-	return -1;
-}
-
 /* ------------------------------------------------------------------------------
- * Instances, buffers, queues: the fixture's environment
+ * Instances, buffers, queues: the fixture's environment (lib/vfio_env.h)
  */
-struct inst {
-	char uuid[UUID_STR_LEN];
-	struct vfio_handle h;
-};
-
-/* One queue of an instance, with its control buffer. */
-struct qctx {
-	struct inst *in;
-	struct dma_buf *ctl;
-	struct sacc_queue sq;
-	uint32_t ring_size;
-	uint32_t coalesce;
-	unsigned int next_compl;
-	uint64_t next_tag;
-};
-
-struct saved_param {
-	const char *name;
-	char val[64];
-	bool saved;
-};
-
-static const char *const param_names[] = { "dma_cache", "max_pinned_pages" };
-#define NR_PARAMS	2
-
-struct env {
-	struct inst inst[MAX_INST];
-	int nr_inst;
-	struct dma_buf bufs[MAX_BUFS];
-	int nr_bufs;
-	int fds[MAX_FDS];
-	int nr_fds;
-	struct saved_param params[NR_PARAMS];
-};
-
-static void env_init(struct env *e)
-{
-	int i;
-
-	memset(e, 0, sizeof(*e));
-	for (i = 0; i < MAX_INST; i++)
-		e->inst[i].h.container = e->inst[i].h.group = e->inst[i].h.iommufd =
-			e->inst[i].h.device = -1;
-	for (i = 0; i < NR_PARAMS; i++)
-		e->params[i].name = param_names[i];
-}
-
-static void check_canaries(struct __test_metadata *_metadata, struct env *e)
-{
-	size_t bad = 0;
-	int i;
-
-	for (i = 0; i < e->nr_bufs; i++)
-		EXPECT_TRUE(dma_buf_canaries_ok(&e->bufs[i], &bad)) {
-			TH_LOG("buffer %d (IOVA 0x%llx, %zu bytes): canary byte %zu changed: "
-			       "the device wrote outside its mappings", i,
-			       (unsigned long long)e->bufs[i].iova, e->bufs[i].len, bad);
-		}
-}
-
-/*
- * Teardown: stop every device (CTRL.RESET: nothing is written to memory after it
- * returns), check the canaries, unmap and free the buffers, close everything,
- * remove the instances, restore the module parameters.
- */
-static void env_release(struct __test_metadata *_metadata, struct env *e)
-{
-	int i, ret;
-
-	for (i = 0; i < e->nr_inst; i++)
-		if (e->inst[i].h.device >= 0)
-			bar0_write32(&e->inst[i].h, SACC_REG_CTRL, SACC_CTRL_RESET);
-	check_canaries(_metadata, e);
-	for (i = 0; i < e->nr_bufs; i++)
-		dma_buf_free(&e->bufs[i]);
-	e->nr_bufs = 0;
-	for (i = 0; i < e->nr_fds; i++)
-		close(e->fds[i]);
-	e->nr_fds = 0;
-	for (i = 0; i < e->nr_inst; i++) {
-		vfio_close(&e->inst[i].h);
-		if (mdev_exists(e->inst[i].uuid))
-			mdev_remove(e->inst[i].uuid);
-	}
-	e->nr_inst = 0;
-	for (i = 0; i < NR_PARAMS; i++) {
-		char path[PATH_MAX];
-
-		if (!e->params[i].saved)
-			continue;
-		snprintf(path, sizeof(path), PARAMS_DIR "/%s", e->params[i].name);
-		ret = sysfs_write(path, e->params[i].val);
-		if (ret)
-			TH_LOG("restoring %s=%s failed: %s", e->params[i].name,
-			       e->params[i].val, strerror(-ret));
-		e->params[i].saved = false;
-	}
-}
-
-/* Set a module parameter; the teardown restores the value it had first. */
-static void set_param(struct __test_metadata *_metadata, struct env *e,
-		      const char *name, const char *val)
-{
-	char path[PATH_MAX];
-	struct saved_param *p = NULL;
-	int i, ret;
-
-	for (i = 0; i < NR_PARAMS; i++)
-		if (!strcmp(e->params[i].name, name))
-			p = &e->params[i];
-	ASSERT_NE(NULL, p);
-	snprintf(path, sizeof(path), PARAMS_DIR "/%s", name);
-	if (!p->saved) {
-		ret = sysfs_read(path, p->val, sizeof(p->val));
-		ASSERT_EQ(0, ret) TH_LOG("reading %s: %s (the engine needs this parameter)",
-					 path, strerror(-ret));
-		p->saved = true;
-	}
-	ret = sysfs_write(path, val);
-	ASSERT_EQ(0, ret) TH_LOG("writing %s to %s: %s (it must be writable at runtime)",
-				 val, path, strerror(-ret));
-}
-
-static struct inst *inst_create(struct __test_metadata *_metadata, struct env *e,
-				const char *parent, const char *type)
-{
-	struct inst *in;
-	int ret;
-
-	ASSERT_LT(e->nr_inst, MAX_INST);
-	in = &e->inst[e->nr_inst];
-	uuid_new(in->uuid);
-	ret = mdev_create(parent, type, in->uuid);
-	ASSERT_EQ(0, ret) TH_LOG("creating %s on %s: %s", type, parent, strerror(-ret));
-	e->nr_inst++;
-	return in;
-}
-
-static void inst_open(struct __test_metadata *_metadata, struct inst *in, bool iommufd)
-{
-	int ret = iommufd ? vfio_open_iommufd(in->uuid, &in->h) :
-			    vfio_open_container(in->uuid, &in->h);
-
-	ASSERT_EQ(0, ret) TH_LOG("opening %s through %s: %s", in->uuid,
-				 iommufd ? "iommufd" : "the type1 container", strerror(-ret));
-}
-
-static struct inst *inst_new(struct __test_metadata *_metadata, struct env *e,
-			     const char *parent, const char *type)
-{
-	struct inst *in = inst_create(_metadata, e, parent, type);
-
-	inst_open(_metadata, in, false);
-	return in;
-}
-
-/* A buffer between canary pages, not mapped. */
-static struct dma_buf *buf_new(struct __test_metadata *_metadata, struct env *e,
-			       size_t len)
-{
-	struct dma_buf *b;
-	int ret;
-
-	ASSERT_LT(e->nr_bufs, MAX_BUFS);
-	b = &e->bufs[e->nr_bufs];
-	ret = dma_buf_alloc(b, len);
-	ASSERT_EQ(0, ret) TH_LOG("allocating %zu bytes: %s", len, strerror(-ret));
-	e->nr_bufs++;
-	return b;
-}
-
-static void buf_map(struct __test_metadata *_metadata, struct dma_buf *b,
-		    const struct inst *in, uint64_t iova, bool writable)
-{
-	int ret = dma_buf_map(&in->h, b, iova, writable);
-
-	ASSERT_EQ(0, ret) TH_LOG("mapping %zu bytes at IOVA 0x%llx%s: %s", b->len,
-				 (unsigned long long)iova, writable ? "" : " read-only",
-				 strerror(-ret));
-}
-
-static void buf_unmap(struct __test_metadata *_metadata, struct dma_buf *b)
-{
-	uint64_t iova = b->iova;
-	int ret = dma_buf_unmap(b);
-
-	ASSERT_EQ(0, ret) TH_LOG("unmapping IOVA 0x%llx: %s", (unsigned long long)iova,
-				 strerror(-ret));
-}
-
-static struct dma_buf *buf_at(struct __test_metadata *_metadata, struct env *e,
-			      const struct inst *in, size_t len, uint64_t iova,
-			      bool writable)
-{
-	struct dma_buf *b = buf_new(_metadata, e, len);
-
-	buf_map(_metadata, b, in, iova, writable);
-	return b;
-}
-
-static int track_fd(struct __test_metadata *_metadata, struct env *e, int fd)
-{
-	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
-	if (e->nr_fds >= MAX_FDS) {
-		close(fd);
-		ASSERT_LT(e->nr_fds, MAX_FDS);
-	}
-	e->fds[e->nr_fds++] = fd;
-	return fd;
-}
-
-static uint32_t rd(struct __test_metadata *_metadata, const struct inst *in, uint32_t off)
-{
-	uint32_t v = 0;
-	int ret = bar0_read32(&in->h, off, &v);
-
-	EXPECT_EQ(0, ret) TH_LOG("BAR0 read at 0x%03x: %s", off, strerror(-ret));
-	return v;
-}
-
-static void wr(struct __test_metadata *_metadata, const struct inst *in, uint32_t off,
-	       uint32_t val)
-{
-	int ret = bar0_write32(&in->h, off, val);
-
-	EXPECT_EQ(0, ret) TH_LOG("BAR0 write 0x%08x at 0x%03x: %s", val, off,
-				 strerror(-ret));
-}
-
-static uint32_t qrd(struct __test_metadata *_metadata, const struct qctx *qc,
-		    uint32_t reg)
-{
-	return rd(_metadata, qc->in, SACC_QUEUE_REG(qc->sq.q, reg));
-}
-
-static void qwr(struct __test_metadata *_metadata, const struct qctx *qc,
-		uint32_t reg, uint32_t val)
-{
-	wr(_metadata, qc->in, SACC_QUEUE_REG(qc->sq.q, reg), val);
-}
-
-/* Program and enable queue @q of @in with a fresh control buffer at CTL_IOVA(q). */
-static void qctx_init(struct __test_metadata *_metadata, struct env *e,
-		      struct qctx *qc, struct inst *in, unsigned int q,
-		      uint32_t ring_size, uint32_t coalesce)
-{
-	int ret;
-
-	memset(qc, 0, sizeof(*qc));
-	ASSERT_LE(ring_size, RING_MAX);
-	qc->in = in;
-	qc->ring_size = ring_size;
-	qc->coalesce = coalesce;
-	qc->next_tag = 0x7a60000000000000ull | ((uint64_t)q << 40);
-	qc->ctl = buf_at(_metadata, e, in, CTL_LEN, CTL_IOVA(q), true);
-	ret = sacc_queue_setup(&qc->sq, &in->h, q, qc->ctl->va + RING_OFF,
-			       qc->ctl->iova + RING_OFF, ring_size, coalesce);
-	ASSERT_EQ(0, ret) TH_LOG("setting up queue %u: %s", q, strerror(-ret));
-}
 
 /* CTRL.RESET, then the same queue set-up again: a clean queue, indices at 0. */
 static void qctx_reset(struct __test_metadata *_metadata, struct qctx *qc)
@@ -453,46 +111,6 @@ static void qctx_reset(struct __test_metadata *_metadata, struct qctx *qc)
 	ret = sacc_queue_setup(&qc->sq, &qc->in->h, qc->sq.q, qc->ctl->va + RING_OFF,
 			       qc->ctl->iova + RING_OFF, qc->ring_size, qc->coalesce);
 	ASSERT_EQ(0, ret) TH_LOG("setting up queue %u: %s", qc->sq.q, strerror(-ret));
-}
-
-static struct sacc_desc desc(uint8_t op, uint32_t len, uint64_t src, uint64_t dst,
-			     uint64_t pattern)
-{
-	struct sacc_desc d = {
-		.opcode = op, .len = len, .src = src, .dst = dst, .pattern = pattern,
-	};
-
-	return d;
-}
-
-/* A zeroed completion record of the queue's control buffer. */
-static struct sacc_completion *cslot(struct qctx *qc, uint64_t *iova)
-{
-	unsigned int i = qc->next_compl++ % NR_COMPL;
-	struct sacc_completion *c;
-
-	c = (struct sacc_completion *)(qc->ctl->va + COMPL_OFF) + i;
-	memset(c, 0, sizeof(*c));
-	*iova = qc->ctl->iova + COMPL_OFF + (uint64_t)i * sizeof(*c);
-	return c;
-}
-
-/* Give @d a fresh record and a unique tag; the record. */
-static struct sacc_completion *attach(struct qctx *qc, struct sacc_desc *d)
-{
-	uint64_t iova;
-	struct sacc_completion *c = cslot(qc, &iova);
-
-	d->completion = iova;
-	d->tag = qc->next_tag++;
-	return c;
-}
-
-/* Entry @i of the queue's BATCH area, and its IOVA. */
-static struct sacc_desc *batch_slot(struct qctx *qc, unsigned int i, uint64_t *iova)
-{
-	*iova = qc->ctl->iova + BATCH_OFF + (uint64_t)i * sizeof(struct sacc_desc);
-	return (struct sacc_desc *)(qc->ctl->va + BATCH_OFF) + i;
 }
 
 /* Submit one descriptor with a record and wait for it, no harness: 0 or -errno. */
@@ -557,16 +175,6 @@ static void exec_ok(struct __test_metadata *_metadata, struct qctx *qc,
 
 	exec(_metadata, qc, d, &rec);
 	expect_ok(_metadata, &rec, tag, bytes, result, what);
-}
-
-/* Stats of @in; the test fails when the file is missing (skips without debugfs). */
-static void stats(struct __test_metadata *_metadata, const struct inst *in,
-		  struct sacc_stats *st)
-{
-	int ret = sacc_stats_read(in->uuid, st);
-
-	ASSERT_EQ(0, ret) TH_LOG("reading " DEBUGFS_DIR "/sacc/%s/stats: %s", in->uuid,
-				 strerror(-ret));
 }
 
 #define REQUIRE_DEBUGFS() do { \
@@ -1099,12 +707,9 @@ static void fault_env_init(struct __test_metadata *_metadata, struct env *e,
 static void expect_halted(struct __test_metadata *_metadata, struct qctx *qc,
 			  const char *name, uint8_t code, uint32_t info, uint32_t head)
 {
-	uint32_t st = 0;
-	int ret;
+	uint32_t st;
 
-	ret = sacc_wait_reg(&qc->in->h, SACC_QUEUE_REG(qc->sq.q, SACC_Q_STATUS),
-			    SACC_Q_STATUS_HALTED, SACC_Q_STATUS_HALTED, WAIT_MS, &st);
-	ASSERT_EQ(0, ret) TH_LOG("%s: the queue did not halt (Q_STATUS 0x%x)", name, st);
+	qctx_wait_halted(_metadata, qc, WAIT_MS, name);
 	EXPECT_EQ(code, qrd(_metadata, qc, SACC_Q_ERROR)) TH_LOG("%s: Q_ERROR", name);
 	EXPECT_EQ(info, qrd(_metadata, qc, SACC_Q_ERROR_INFO))
 		TH_LOG("%s: Q_ERROR_INFO", name);
