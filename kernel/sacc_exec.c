@@ -272,6 +272,7 @@ u8 sacc_exec_complete(struct sacc_exec *x, const struct sacc_desc *d,
 		return SACC_QERR_COMPLETION;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_exec_complete);
 
 /**
  * sacc_exec_fetch() - read a descriptor from user memory and validate it
