@@ -10,7 +10,8 @@
 #   kunit    the module's KUnit suites in the debug kernel
 #   vm       the VM suites ($SUITE, default all) on the kernels in $KERNELS
 #            (default "debug distro"); nested-* suites only on the kernels in
-#            $NESTED_KERNELS (default "distro")
+#            $NESTED_KERNELS, cli-* suites only on those in $CLI_KERNELS (both
+#            default "distro")
 # KUnit and the VM suites share one boot of the debug kernel when both are asked for.
 # The summary before the totals lists each layer's duration and every early-boot
 # retry of a VM (tests/vm/run.sh, tests/nested/l2.sh).
@@ -68,8 +69,11 @@ export HOSTILE_ROUNDS="${HOSTILE_ROUNDS:-300}"
 export SACC_PASS_ENV="${SACC_PASS_ENV:+$SACC_PASS_ENV }HOSTILE_ROUNDS"
 kernels="${KERNELS:-debug distro}"
 # Nested guests are slow (nested KVM inside TCG): by default their suites run in the
-# distro-kernel VM only, the kernel `make demo` uses.
+# distro-kernel VM only, the kernel `make demo` uses. So do the CLI suites: they test
+# userspace against sysfs, whose kernel side the lifecycle suite covers on both
+# kernels, and under the debug kernel they take over five minutes.
 nested_kernels="${NESTED_KERNELS:-distro}"
+cli_kernels="${CLI_KERNELS:-distro}"
 
 # Prepare the kernels first, in the open: a cold debug kernel build takes minutes and
 # should not happen silently inside a layer.
@@ -103,6 +107,7 @@ for k in $kernels; do
 	if has vm; then
 		for s in $vm_suites; do
 			[[ "$s" == nested-* ]] && [[ " $nested_kernels " != *" $k "* ]] && continue
+			[[ "$s" == cli-* ]] && [[ " $cli_kernels " != *" $k "* ]] && continue
 			suites+=("$s")
 		done
 	fi
