@@ -18,7 +18,8 @@
 
 static void dma_hits_after_a_miss(struct kunit *test)
 {
-	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
+	/* type1: a page is pinned for reading and writing, so the read hits. */
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, true);
 	struct sacc_dma_stats st;
 	u8 buf[16] = "0123456789abcde", out[16];
 
@@ -200,7 +201,7 @@ static void dma_evicts_with_a_second_chance_at_quota(struct kunit *test)
 
 static void dma_faults_on_unmapped_and_by_access(struct kunit *test)
 {
-	struct dma_fixture *fx = fake_setup(test, NR_PAGES, false);
+	struct dma_fixture *fx = fake_setup(test, NR_PAGES, true);
 	u8 b = 1;
 
 	fx->f.unmapped[6] = true;
@@ -215,6 +216,7 @@ static void dma_faults_on_unmapped_and_by_access(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 7 * PAGE_SIZE, &b, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 7 * PAGE_SIZE, &b, 1, true), -EFAULT);
 	/* Write-only (a destination): writes work, reads fault. */
+	b = 1;
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, true), 0);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, true), 0);
 	KUNIT_EXPECT_EQ(test, sacc_dma_access(&fx->dma, 8 * PAGE_SIZE, &b, 1, false), -EFAULT);

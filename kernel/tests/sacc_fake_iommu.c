@@ -141,6 +141,8 @@ struct dma_fixture *fake_setup(struct kunit *test, unsigned int quota, bool type
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_pages_action, &fx->f), 0);
 	sacc_dma_init(&fx->dma, &fake_ops, &fx->f);
 	fx->dma.use_cache = &fake_cache_on;
+	/* Without type1, the fake's pins check access as iommufd's do. */
+	fx->f.iommufd = !type1;
 	sacc_dma_open(&fx->dma, quota, type1);
 	return fx;
 }
