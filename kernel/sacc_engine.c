@@ -417,15 +417,27 @@ static struct sacc_queue *sacc_engine_next(struct sacc_engine *e)
 }
 
 /* A turn of @queue is over: charge its instance @work bytes for its weight. */
+/*
+ * A turn of @queue is over (instance lock held): charge its instance @work bytes
+ * for its weight, and put the queue back in line at once if it has work left. The
+ * instance stays busy then: only an instance that really had nothing to do is
+ * moved up to the current virtual time when it comes back (sacc_engine_kick()).
+ */
 static void sacc_engine_charge(struct sacc_engine *e, struct sacc_queue *queue, long work)
 {
 	struct sacc_mdev *smdev = queue->smdev;
 
+	lockdep_assert_held(&smdev->lock);
 	spin_lock(&e->lock);
 	queue->running = false;
-	smdev->nr_busy--;
 	smdev->vtime += (u64)max_t(long, work, SACC_EXEC_DESC_COST) * SACC_MAX_WEIGHT /
 			READ_ONCE(smdev->weight);
+	if (sacc_queue_runnable(smdev, queue->index)) {
+		list_add_tail(&queue->node, &e->runlist);
+		queue->queued = true;
+	} else {
+		smdev->nr_busy--;
+	}
 	spin_unlock(&e->lock);
 }
 
@@ -449,7 +461,7 @@ static int sacc_engine_thread(void *data)
 
 		spin_lock(&queue->smdev->lock);
 		sacc_engine_charge(e, queue, SACC_QUANTUM_BYTES - t->x.budget);
-		sacc_engine_kick(queue->smdev);		/* back in line if work is left */
+		sacc_engine_kick(queue->smdev);		/* its other queues */
 		spin_unlock(&queue->smdev->lock);
 		wake_up(&e->idle);
 		cond_resched();
