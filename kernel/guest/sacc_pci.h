@@ -32,6 +32,8 @@
 #define SACC_PCI_RING_SIZE	64		/* descriptors per ring */
 #define SACC_PCI_BOUNCE_MAX	SZ_1M		/* bounce buffer size, first try */
 #define SACC_PCI_BOUNCE_MIN	SZ_64K		/* ... smallest acceptable */
+#define SACC_PCI_BOUNCE_DEPTH	2		/* descriptors in flight on bounce halves */
+#define SACC_PCI_PIN_DEPTH	16		/* descriptors in flight on user pages */
 
 /**
  * struct sacc_hw_desc - &struct sacc_desc as it sits in a ring: little-endian
@@ -120,7 +122,7 @@ static_assert(offsetof(struct sacc_hw_compl, rsvd2) ==
  * @index: the queue's number
  * @lock: serialises the jobs on this queue (one at a time) and protects
  *	everything below except @wq and @events: the ring and the software
- *	@tail, the completion records, the bounce buffers, @tag, the @inflight
+ *	@tail, the completion records, the bounce buffers, @tag, the in-flight
  *	state and the queue's registers. Its holder changes them only while it
  *	also holds &sacc_pci.reset_lock for reading; a function reset, with
  *	&sacc_pci.reset_lock held for writing, changes them for every queue.
@@ -138,9 +140,12 @@ static_assert(offsetof(struct sacc_hw_compl, rsvd2) ==
  * @tail: the ring index the next descriptor goes to; the device's Q_TAIL
  *	once it is rung, 0 after the queue is (re)enabled
  * @tag: tag of the last descriptor submitted (increments)
- * @inflight: a descriptor was submitted and its fate is not settled yet
- * @inflight_slot: its ring index (and completion record)
- * @inflight_len: its length
+ * @head: ring index of the oldest descriptor in flight (the next to reap)
+ * @nr_inflight: descriptors submitted whose fate is not settled yet, from
+ *	@head on in ring order; fewer than %SACC_PCI_RING_SIZE
+ * @settled: the descriptors in flight all completed OK and were counted while
+ *	the queue was restarted after a timeout; they are reaped from their
+ *	records without waiting, and nothing new is submitted until they are
  * @reset_needed: a job found the function in a fatal error or not READY; the
  *	queue's owner resets the function in sacc_queue_release()
  */
@@ -160,9 +165,9 @@ struct sacc_pci_queue {
 	dma_addr_t dst_dma;
 	u32 tail;
 	u64 tag;
-	bool inflight;
-	u32 inflight_slot;
-	u32 inflight_len;
+	u32 head;
+	u32 nr_inflight;
+	bool settled;
 	bool reset_needed;
 };
 
@@ -281,8 +286,11 @@ void sacc_hw_stop(struct sacc_pci *sp);
 void sacc_queues_wake_all(struct sacc_pci *sp);
 struct sacc_pci_queue *sacc_queue_acquire(struct sacc_pci *sp);
 void sacc_queue_release(struct sacc_pci_queue *q);
-int sacc_queue_run(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern,
-		   u64 *result, struct sacc_job *job);
+bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth);
+void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t dst,
+		     u32 len, u64 pattern);
+int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job);
+int sacc_queue_drain(struct sacc_pci_queue *q, struct sacc_job *job);
 
 /* sacc_pci_cdev.c */
 int sacc_cdev_register(struct sacc_pci *sp);

@@ -14,11 +14,17 @@
  * An open file holds a reference on struct sacc_pci; after the device was removed
  * its ioctls fail with -ENODEV and close still works.
  */
+#include <linux/bitops.h>
 #include <linux/compat.h>
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/minmax.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "sacc_pci.h"
@@ -28,6 +34,14 @@ static_assert(SACC_JOB_OP_COPY == SACC_OP_COPY);
 static_assert(SACC_JOB_OP_FILL == SACC_OP_FILL);
 static_assert(SACC_JOB_OP_COMPARE == SACC_OP_COMPARE);
 static_assert(SACC_JOB_OP_CRC32C == SACC_OP_CRC32C);
+/* Bounce halves keep FILL's phase; the largest job fits 32-bit offsets. */
+static_assert(SACC_PCI_BOUNCE_MIN / SACC_PCI_BOUNCE_DEPTH % 8 == 0);
+static_assert(SACC_JOB_MAX_LEN <= U32_MAX);
+
+static bool sacc_direct = true;
+module_param_named(direct, sacc_direct, bool, 0644);
+MODULE_PARM_DESC(direct,
+		 "run COPY, FILL and COMPARE on the caller's pinned pages (default on; off: bounce buffers only)");
 
 static int sacc_cdev_open(struct inode *inode, struct file *file)
 {
@@ -130,74 +144,485 @@ static int sacc_job_check(struct sacc_pci *sp, const struct sacc_job *job)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------------
+ * The bounce path: halves of the queue's bounce buffers, two descriptors in
+ * flight while the CPU copies the next chunk in or the last one out.
+ */
+
+/**
+ * struct sacc_bounce_run - a job running through the bounce buffers
+ * @q: the queue
+ * @job: the job
+ * @chunk: bytes per chunk: half a bounce buffer
+ * @nr: chunks
+ * @backward: COPY onto an overlapping range above the source: last chunk first
+ */
+struct sacc_bounce_run {
+	struct sacc_pci_queue *q;
+	struct sacc_job *job;
+	u32 chunk;
+	u32 nr;
+	bool backward;
+};
+
+/* Job offset, length and bounce half of chunk @i (in the order they run). */
+static u32 sacc_bounce_chunk(const struct sacc_bounce_run *r, u32 i, u32 *len, u32 *half)
+{
+	u32 k = r->backward ? r->nr - 1 - i : i;
+	u32 off = k * r->chunk;
+
+	*len = min(r->chunk, r->job->len - off);
+	*half = (i % SACC_PCI_BOUNCE_DEPTH) * r->chunk;
+	return off;
+}
+
+/* Copy chunk @i's user sources into its bounce half. */
+static int sacc_bounce_in(const struct sacc_bounce_run *r, u32 i)
+{
+	struct sacc_pci_queue *q = r->q;
+	const struct sacc_job *job = r->job;
+	u32 n, half, off = sacc_bounce_chunk(r, i, &n, &half);
+
+	switch (job->op) {
+	case SACC_JOB_OP_COMPARE:
+		if (copy_from_user(q->dst + half, u64_to_user_ptr(job->dst + off), n))
+			return -EFAULT;
+		fallthrough;
+	case SACC_JOB_OP_COPY:
+	case SACC_JOB_OP_CRC32C:
+		if (copy_from_user(q->src + half, u64_to_user_ptr(job->src + off), n))
+			return -EFAULT;
+		break;
+	}
+	return 0;
+}
+
+static void sacc_bounce_post(const struct sacc_bounce_run *r, u32 i, u64 pattern)
+{
+	struct sacc_pci_queue *q = r->q;
+	u32 n, half;
+
+	sacc_bounce_chunk(r, i, &n, &half);
+	/* Chunks start at multiples of 8: FILL's pattern keeps its phase. */
+	sacc_queue_post(q, r->job->op, q->src_dma + half, q->dst_dma + half, n, pattern);
+}
+
 /*
- * Run a checked job on a locked queue, round by round. On failure the job's
- * output fields say what the device reported; the user's destination may hold
- * the results of the rounds that completed.
+ * Chunk @i completed with @result: copy the destination out, or take COMPARE's
+ * answer. Return: 0, 1 when the job is decided (a difference), or an errno.
+ */
+static int sacc_bounce_out(const struct sacc_bounce_run *r, u32 i, u64 result)
+{
+	struct sacc_pci_queue *q = r->q;
+	struct sacc_job *job = r->job;
+	u32 n, half, off = sacc_bounce_chunk(r, i, &n, &half);
+
+	switch (job->op) {
+	case SACC_JOB_OP_COPY:
+	case SACC_JOB_OP_FILL:
+		if (copy_to_user(u64_to_user_ptr(job->dst + off), q->dst + half, n))
+			return -EFAULT;
+		return 0;
+	case SACC_JOB_OP_COMPARE:
+		if (result == ~0ULL)
+			return 0;
+		if (result >= n) {
+			dev_warn_ratelimited(&q->sp->pdev->dev,
+					     "%s: COMPARE of %u bytes reported offset %llu\n",
+					     q->sp->name, n, result);
+			job->fault = SACC_JOB_FAULT_ERROR;
+			return -EIO;
+		}
+		job->result = off + result;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * CRC32C chains: a chunk's seed is the previous chunk's CRC, so one descriptor
+ * is in flight, while the CPU copies the next chunk into the other half.
+ */
+static int sacc_bounce_crc(struct sacc_bounce_run *r)
+{
+	struct sacc_pci_queue *q = r->q;
+	u64 seed = r->job->pattern, result;
+	int ret, in;
+	u32 i;
+
+	ret = sacc_bounce_in(r, 0);
+	if (ret)
+		return ret;
+	for (i = 0; i < r->nr; i++) {
+		if (i && fatal_signal_pending(current))
+			return -EINTR;
+		sacc_bounce_post(r, i, seed);
+		in = i + 1 < r->nr ? sacc_bounce_in(r, i + 1) : 0;
+		ret = sacc_queue_reap(q, &result, r->job);
+		if (ret)
+			return ret;
+		seed = result & 0xffffffff;
+		r->job->result = seed;
+		if (in)
+			return in;
+	}
+	return 0;
+}
+
+/*
+ * COPY, FILL, COMPARE through the bounce halves: chunk i + 1 is copied in and
+ * submitted while chunk i runs. A copy-in fault or a signal stops submitting,
+ * and the chunks in flight still complete and are copied out; a copy-out fault
+ * or COMPARE's first difference decides the job, and what is in flight is only
+ * waited for. A chunk whose copy-in faults submits nothing; one whose copy-out
+ * faults has run (and is counted).
+ */
+static int sacc_bounce_job(struct sacc_pci_queue *q, struct sacc_job *job)
+{
+	struct sacc_bounce_run r = {
+		.q = q,
+		.job = job,
+		.chunk = q->sp->bounce_size / SACC_PCI_BOUNCE_DEPTH,
+		.backward = job->op == SACC_JOB_OP_COPY && job->dst > job->src &&
+			    job->dst - job->src < job->len,
+	};
+	u64 pattern = job->op == SACC_JOB_OP_FILL ? job->pattern : 0;
+	int ret, stop = 0, end = 0;
+	u32 posted = 0, done = 0;
+	u64 result;
+
+	r.nr = DIV_ROUND_UP(job->len, r.chunk);
+	if (job->op == SACC_JOB_OP_CRC32C)
+		return sacc_bounce_crc(&r);
+
+	while (done < r.nr) {
+		while (!stop && !end && posted < r.nr &&
+		       sacc_queue_can_post(q, SACC_PCI_BOUNCE_DEPTH)) {
+			if (posted && fatal_signal_pending(current)) {
+				stop = -EINTR;
+				break;
+			}
+			stop = sacc_bounce_in(&r, posted);
+			if (stop)
+				break;
+			sacc_bounce_post(&r, posted++, pattern);
+		}
+		if (done == posted)
+			break;
+		ret = sacc_queue_reap(q, &result, job);
+		if (ret)
+			return ret;	/* nothing in flight any more */
+		if (!end) {
+			end = sacc_bounce_out(&r, done, result);
+			/* A difference comes before a later chunk's fault. */
+			if (end > 0)
+				stop = 0;
+		}
+		done++;
+	}
+	ret = sacc_queue_drain(q, job);
+	if (end < 0)
+		return end;
+	return stop ?: ret;
+}
+
+/* ---------------------------------------------------------------------------
+ * The direct path: the caller's pages pinned and DMA-mapped, one descriptor per
+ * DMA-contiguous piece, several in flight.
+ */
+
+/**
+ * struct sacc_ubuf - a user buffer pinned and mapped for the device
+ * @pages: the pinned pages
+ * @nr_pages: how many
+ * @sgt: their scatterlist, DMA-mapped
+ * @dir: DMA_TO_DEVICE for a source, DMA_FROM_DEVICE for a destination
+ */
+struct sacc_ubuf {
+	struct page **pages;
+	unsigned int nr_pages;
+	struct sg_table sgt;
+	enum dma_data_direction dir;
+};
+
+/* Pin @len bytes at user address @uaddr and map them. Return: 0 or an errno. */
+static int sacc_ubuf_map(struct sacc_pci *sp, struct sacc_ubuf *ub, u64 uaddr, u32 len,
+			 enum dma_data_direction dir)
+{
+	unsigned long start = uaddr & PAGE_MASK;
+	unsigned int gup = dir == DMA_FROM_DEVICE ? FOLL_WRITE : 0;
+	unsigned int nr, pinned = 0;
+	int ret;
+
+	/* sacc_job_check(): @uaddr fits a pointer, 1 <= @len <= SACC_JOB_MAX_LEN. */
+	if (uaddr + len < uaddr || !access_ok(u64_to_user_ptr(uaddr), len))
+		return -EFAULT;
+	nr = (PAGE_ALIGN(uaddr + len) - start) >> PAGE_SHIFT;
+	ub->dir = dir;
+	ub->pages = kvmalloc_array(nr, sizeof(*ub->pages), GFP_KERNEL);
+	if (!ub->pages)
+		return -ENOMEM;
+	while (pinned < nr) {
+		ret = pin_user_pages_fast(start + ((unsigned long)pinned << PAGE_SHIFT),
+					  nr - pinned, gup, ub->pages + pinned);
+		if (ret <= 0) {
+			ret = ret ?: -EFAULT;
+			goto unpin_pages;
+		}
+		pinned += ret;
+	}
+	ub->nr_pages = nr;
+	ret = sg_alloc_table_from_pages_segment(&ub->sgt, ub->pages, nr,
+						offset_in_page(uaddr), len,
+						SACC_DESC_MAX_LEN, GFP_KERNEL);
+	if (ret)
+		goto unpin_pages;
+	ret = dma_map_sgtable(&sp->pdev->dev, &ub->sgt, dir, 0);
+	if (ret)
+		goto free_table;
+	return 0;
+
+free_table:
+	sg_free_table(&ub->sgt);
+unpin_pages:
+	unpin_user_pages(ub->pages, pinned);
+	kvfree(ub->pages);
+	ub->pages = NULL;
+	return ret;
+}
+
+/* Undo sacc_ubuf_map(); a destination's pages are marked dirty. */
+static void sacc_ubuf_unmap(struct sacc_pci *sp, struct sacc_ubuf *ub)
+{
+	dma_unmap_sgtable(&sp->pdev->dev, &ub->sgt, ub->dir, 0);
+	sg_free_table(&ub->sgt);
+	if (ub->dir == DMA_FROM_DEVICE)
+		unpin_user_pages_dirty_lock(ub->pages, ub->nr_pages, true);
+	else
+		unpin_user_pages(ub->pages, ub->nr_pages);
+	kvfree(ub->pages);
+}
+
+/**
+ * struct sacc_cursor - a position in a mapped scatterlist
+ * @sg: the DMA segment
+ * @left: DMA segments from @sg on
+ * @off: bytes of @sg already used
+ */
+struct sacc_cursor {
+	struct scatterlist *sg;
+	unsigned int left;
+	u32 off;
+};
+
+static void sacc_cursor_init(struct sacc_cursor *c, struct sacc_ubuf *ub)
+{
+	c->sg = ub->sgt.sgl;
+	c->left = ub->sgt.nents;
+	c->off = 0;
+}
+
+/* Bytes contiguous at the cursor (0 at the end), their bus address in @dma. */
+static u32 sacc_cursor_peek(const struct sacc_cursor *c, dma_addr_t *dma)
+{
+	if (!c->left)
+		return 0;
+	*dma = sg_dma_address(c->sg) + c->off;
+	return sg_dma_len(c->sg) - c->off;
+}
+
+static void sacc_cursor_advance(struct sacc_cursor *c, u32 n)
+{
+	c->off += n;
+	if (c->off < sg_dma_len(c->sg))
+		return;
+	c->off = 0;
+	if (--c->left)
+		c->sg = sg_next(c->sg);
+}
+
+/**
+ * struct sacc_direct_run - a job running on the caller's mapped pages
+ * @job: the job
+ * @src: source cursor (COPY, COMPARE)
+ * @dst: destination cursor (COPY, FILL, COMPARE's second source)
+ * @off: job offset of the next piece
+ * @max: the longest piece
+ */
+struct sacc_direct_run {
+	struct sacc_job *job;
+	struct sacc_cursor src;
+	struct sacc_cursor dst;
+	u32 off;
+	u32 max;
+};
+
+/*
+ * The next piece: as long as both sides stay contiguous, at most @r->max bytes.
+ * Return: its length, 0 at the end of the job.
+ */
+static u32 sacc_direct_next(struct sacc_direct_run *r, dma_addr_t *src, dma_addr_t *dst)
+{
+	u32 n = min(r->job->len - r->off, r->max);
+
+	*src = 0;
+	if (r->job->op != SACC_JOB_OP_FILL)
+		n = min(n, sacc_cursor_peek(&r->src, src));
+	n = min(n, sacc_cursor_peek(&r->dst, dst));
+	if (!n)
+		return 0;
+	if (r->job->op != SACC_JOB_OP_FILL)
+		sacc_cursor_advance(&r->src, n);
+	sacc_cursor_advance(&r->dst, n);
+	r->off += n;
+	return n;
+}
+
+static void sacc_direct_start(struct sacc_direct_run *r, struct sacc_job *job,
+			      struct sacc_ubuf *src, struct sacc_ubuf *dst)
+{
+	r->job = job;
+	if (src)
+		sacc_cursor_init(&r->src, src);
+	sacc_cursor_init(&r->dst, dst);
+	r->off = 0;
+	/* A long contiguous buffer still gives a few descriptors to overlap. */
+	r->max = clamp_t(u32, job->len / 4, SZ_64K, SACC_DESC_MAX_LEN);
+}
+
+/*
+ * A COPY whose source and destination share bus addresses in one piece (the same
+ * pages mapped twice) would fail with OVERLAP: such a job takes the bounce path.
+ */
+static bool sacc_direct_overlaps(struct sacc_job *job, struct sacc_ubuf *src,
+				 struct sacc_ubuf *dst)
+{
+	struct sacc_direct_run r;
+	dma_addr_t s, d;
+	u32 n;
+
+	sacc_direct_start(&r, job, src, dst);
+	while ((n = sacc_direct_next(&r, &s, &d)))
+		if (s < d + n && d < s + n)
+			return true;
+	return false;
+}
+
+/*
+ * Post every piece, up to SACC_PCI_PIN_DEPTH in flight, reaping in order.
+ * COMPARE's first difference, or a fatal signal, stops submitting; what is in
+ * flight is waited for before the pages are released.
+ */
+static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
+			   struct sacc_ubuf *src, struct sacc_ubuf *dst)
+{
+	u64 pattern = job->op == SACC_JOB_OP_FILL ? job->pattern : 0;
+	u32 offs[SACC_PCI_PIN_DEPTH], lens[SACC_PCI_PIN_DEPTH];
+	u32 posted = 0, done = 0, n, k;
+	int ret, stop = 0, end = 0;
+	struct sacc_direct_run r;
+	dma_addr_t s, d;
+	u64 result;
+
+	sacc_direct_start(&r, job, src, dst);
+	for (;;) {
+		while (!stop && !end && sacc_queue_can_post(q, SACC_PCI_PIN_DEPTH)) {
+			if (posted && fatal_signal_pending(current)) {
+				stop = -EINTR;
+				break;
+			}
+			k = r.off;
+			n = sacc_direct_next(&r, &s, &d);
+			if (!n)
+				break;
+			offs[posted % SACC_PCI_PIN_DEPTH] = k;
+			lens[posted % SACC_PCI_PIN_DEPTH] = n;
+			/* Byte i of the job is byte (i mod 8) of the pattern. */
+			sacc_queue_post(q, job->op, s, d, n, ror64(pattern, 8 * (k & 7)));
+			posted++;
+		}
+		if (done == posted)
+			break;
+		ret = sacc_queue_reap(q, &result, job);
+		if (ret)
+			return ret;	/* nothing in flight any more */
+		k = offs[done % SACC_PCI_PIN_DEPTH];
+		n = lens[done % SACC_PCI_PIN_DEPTH];
+		done++;
+		if (end || job->op != SACC_JOB_OP_COMPARE || result == ~0ULL)
+			continue;
+		if (result >= n) {
+			dev_warn_ratelimited(&q->sp->pdev->dev,
+					     "%s: COMPARE of %u bytes reported offset %llu\n",
+					     q->sp->name, n, result);
+			job->fault = SACC_JOB_FAULT_ERROR;
+			end = -EIO;
+		} else {
+			job->result = k + result;
+			end = 1;	/* the first difference ends the job */
+			stop = 0;	/* and comes before a signal */
+		}
+	}
+	ret = sacc_queue_drain(q, job);
+	if (end < 0)
+		return end;
+	return stop ?: ret;
+}
+
+/*
+ * COPY, FILL and COMPARE straight on the caller's pages. Return: 1 when the job
+ * must take the bounce path instead (the pages cannot be pinned or mapped, or
+ * the ranges overlap), else 0 or the job's errno.
+ */
+static int sacc_direct_job(struct sacc_pci_queue *q, struct sacc_job *job)
+{
+	struct sacc_pci *sp = q->sp;
+	struct sacc_ubuf src, dst;
+	bool has_src = job->op != SACC_JOB_OP_FILL;
+	int ret;
+
+	/* Overlapping user ranges: the bounce path gives memmove() semantics. */
+	if (job->op == SACC_JOB_OP_COPY && job->src < job->dst + job->len &&
+	    job->dst < job->src + job->len)
+		return 1;
+	if (has_src && sacc_ubuf_map(sp, &src, job->src, job->len, DMA_TO_DEVICE))
+		return 1;
+	if (sacc_ubuf_map(sp, &dst, job->dst, job->len,
+			  job->op == SACC_JOB_OP_COMPARE ? DMA_TO_DEVICE : DMA_FROM_DEVICE)) {
+		ret = 1;
+		goto unmap_src;
+	}
+	if (job->op == SACC_JOB_OP_COPY && sacc_direct_overlaps(job, &src, &dst)) {
+		ret = 1;
+		goto unmap_dst;
+	}
+	ret = sacc_direct_run(q, job, has_src ? &src : NULL, &dst);
+
+unmap_dst:
+	sacc_ubuf_unmap(sp, &dst);
+unmap_src:
+	if (has_src)
+		sacc_ubuf_unmap(sp, &src);
+	return ret;
+}
+
+/*
+ * Run a checked job on a locked queue. On failure the job's output fields say
+ * what the device reported; the user's destination may hold the results of the
+ * descriptors that completed.
  */
 static int sacc_job_run(struct sacc_pci_queue *q, struct sacc_job *job)
 {
-	const u32 bsz = q->sp->bounce_size, len = job->len;
-	const u32 rounds = DIV_ROUND_UP(len, bsz);
-	/* COPY onto an overlapping range above the source: last round first. */
-	const bool backward = job->op == SACC_JOB_OP_COPY && job->dst > job->src &&
-			      job->dst - job->src < len;
-	u64 pattern = job->op == SACC_JOB_OP_COPY ? 0 : job->pattern;
-	u32 i, off, n;
-	u64 result;
 	int ret;
 
 	if (job->op == SACC_JOB_OP_COMPARE)
 		job->result = ~0ULL;
-	for (i = 0; i < rounds; i++) {
-		off = (backward ? rounds - 1 - i : i) * bsz;
-		n = min(bsz, len - off);
-		if (i && fatal_signal_pending(current))
-			return -EINTR;
-
-		switch (job->op) {
-		case SACC_JOB_OP_COMPARE:
-			if (copy_from_user(q->dst, u64_to_user_ptr(job->dst + off), n))
-				return -EFAULT;
-			fallthrough;
-		case SACC_JOB_OP_COPY:
-		case SACC_JOB_OP_CRC32C:
-			if (copy_from_user(q->src, u64_to_user_ptr(job->src + off), n))
-				return -EFAULT;
-			break;
-		}
-
-		/* FILL rounds start at multiples of 8: the pattern keeps its phase. */
-		ret = sacc_queue_run(q, job->op, n, pattern, &result, job);
-		if (ret)
+	if (job->op != SACC_JOB_OP_CRC32C && sacc_direct) {
+		ret = sacc_direct_job(q, job);
+		if (ret <= 0)
 			return ret;
-
-		switch (job->op) {
-		case SACC_JOB_OP_COPY:
-		case SACC_JOB_OP_FILL:
-			if (copy_to_user(u64_to_user_ptr(job->dst + off), q->dst, n))
-				return -EFAULT;
-			break;
-		case SACC_JOB_OP_COMPARE:
-			if (result == ~0ULL)
-				break;
-			if (result >= n) {
-				dev_warn_ratelimited(&q->sp->pdev->dev,
-						     "%s: COMPARE of %u bytes reported offset %llu\n",
-						     q->sp->name, n, result);
-				job->fault = SACC_JOB_FAULT_ERROR;
-				return -EIO;
-			}
-			job->result = off + result;
-			return 0;	/* the first difference ends the job */
-		case SACC_JOB_OP_CRC32C:
-			/* Chaining: this round's CRC seeds the next one. */
-			pattern = result & 0xffffffff;
-			job->result = pattern;
-			break;
-		}
 	}
-	return 0;
+	return sacc_bounce_job(q, job);
 }
 
 static long sacc_cdev_submit(struct sacc_pci *sp, struct sacc_job __user *arg)

@@ -262,6 +262,8 @@ static int sacc_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	pci_set_master(pdev);
+	/* Pinned user pages may merge up to what one descriptor takes. */
+	dma_set_max_seg_size(&pdev->dev, SACC_DESC_MAX_LEN);
 
 	/* Start from a clean function whatever the previous owner left. */
 	writel(SACC_CTRL_RESET, regs + SACC_REG_CTRL);

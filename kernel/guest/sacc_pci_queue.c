@@ -233,8 +233,15 @@ static void sacc_queue_program(struct sacc_pci_queue *q)
 	sacc_qwr(q, SACC_Q_INTR_COALESCE, 0);	/* an interrupt per FLAG_INTR completion */
 	sacc_qwr(q, SACC_Q_CTRL, SACC_Q_CTRL_ENABLE);
 	q->tail = 0;
-	q->inflight = false;
 	clear_bit(SACC_QEV_HALTED, &q->events);
+}
+
+/* Forget what was in flight: the queue was restarted, the ring is empty. */
+static void sacc_queue_forget(struct sacc_pci_queue *q)
+{
+	q->nr_inflight = 0;
+	q->settled = false;
+	q->head = q->tail;
 }
 
 /*
@@ -335,40 +342,59 @@ struct sacc_pci_queue *sacc_queue_acquire(struct sacc_pci *sp)
 
 /*
  * After the queue or the whole function was disabled (nothing of the queue is in
- * progress): settle the fate of the descriptor in flight. It completed, and the
- * device counted it, when its record is written and Q_HEAD moved past it. Count
- * it then. @rec gets a copy of the record.
+ * progress): settle the fate of the descriptors in flight. The device runs a
+ * queue's descriptors in ring order and moves Q_HEAD past one once it is
+ * finished, so a descriptor completed, and the device counted it, when its record
+ * says OK and Q_HEAD moved past it; a record written by a descriptor the disable
+ * dropped before it was finished does not count. Count the ones that completed.
  *
- * Return: true if it completed with status OK (and was counted).
+ * Return: how many completed OK (and were counted); the in-flight state is left
+ * to the caller.
  */
-static bool sacc_queue_settle(struct sacc_pci_queue *q, struct sacc_hw_compl *rec)
+static u32 sacc_queue_settle(struct sacc_pci_queue *q)
 {
 	struct sacc_pci *sp = q->sp;
-	struct sacc_hw_compl *c;
-	u32 head;
+	u32 head, done, i, slot, ok = 0;
 
-	memset(rec, 0, sizeof(*rec));
-	if (!q->inflight)
-		return false;
-	q->inflight = false;
+	if (!q->nr_inflight)
+		return 0;
+	if (q->settled)
+		return q->nr_inflight;	/* counted when they were settled */
 	head = sacc_qrd(q, SACC_Q_HEAD);
 	if (sacc_reg_gone(head)) {
 		sacc_pci_mark_gone(sp);
-		return false;
+		return 0;
 	}
-	c = &q->compl[q->inflight_slot];
-	rec->status = READ_ONCE(c->status);
-	dma_rmb();
-	rec->error = c->error;
-	rec->result = c->result;
-	rec->tag = c->tag;
-	if (head != q->tail)
-		return false;	/* not fetched, or dropped by the disable */
-	if (rec->status != SACC_COMPL_OK)
-		return false;
-	atomic64_inc(&sp->stats.descriptors);
-	atomic64_add(q->inflight_len, &sp->stats.bytes);
-	return true;
+	/* Consumed since the oldest in flight; at most all of them. */
+	done = (head - q->head) % SACC_PCI_RING_SIZE;
+	for (i = 0; i < q->nr_inflight && i < done; i++) {
+		slot = (q->head + i) % SACC_PCI_RING_SIZE;
+		if (READ_ONCE(q->compl[slot].status) != SACC_COMPL_OK)
+			continue;
+		atomic64_inc(&sp->stats.descriptors);
+		atomic64_add(le32_to_cpu(q->ring[slot].len), &sp->stats.bytes);
+		ok++;
+	}
+	return ok;
+}
+
+/*
+ * Stop the queue with descriptors in flight (the disable returns once nothing of
+ * it is in progress, so the device touches none of their memory afterwards),
+ * count the ones that completed and start the ring over empty. For the paths
+ * that give the job up: after this the caller may release the job's memory.
+ */
+static void sacc_queue_abort(struct sacc_pci_queue *q)
+{
+	if (!q->nr_inflight)
+		return;
+	if (!test_bit(SACC_PCI_GONE, &q->sp->flags)) {
+		sacc_qwr(q, SACC_Q_CTRL, 0);
+		sacc_queue_settle(q);
+		if (!test_bit(SACC_PCI_GONE, &q->sp->flags))
+			sacc_queue_restart(q);
+	}
+	sacc_queue_forget(q);
 }
 
 /*
@@ -378,7 +404,6 @@ static bool sacc_queue_settle(struct sacc_pci_queue *q, struct sacc_hw_compl *re
  */
 static void sacc_hw_recover_fatal(struct sacc_pci *sp)
 {
-	struct sacc_hw_compl rec;
 	unsigned int i;
 	u32 status;
 
@@ -397,9 +422,11 @@ static void sacc_hw_recover_fatal(struct sacc_pci *sp)
 	/* Clearing ENABLE returns once no descriptor is in progress (§5.1). */
 	sacc_wr(sp, SACC_REG_CTRL, 0);
 	for (i = 0; i < sp->nr_queues; i++)
-		sacc_queue_settle(&sp->queues[i], &rec);
+		sacc_queue_settle(&sp->queues[i]);
 	sacc_wr(sp, SACC_REG_CTRL, SACC_CTRL_RESET);
 	sacc_hw_start(sp);
+	for (i = 0; i < sp->nr_queues; i++)
+		sacc_queue_forget(&sp->queues[i]);
 }
 
 /**
@@ -407,14 +434,16 @@ static void sacc_hw_recover_fatal(struct sacc_pci *sp)
  * @q: the queue, from sacc_queue_acquire()
  *
  * If the job met a fatal error (or a function that stopped being READY), the
- * function is reset first; the queue stays
- * locked meanwhile, so no other job reuses its ring or bounce buffers before
- * the descriptor the device abandoned has been settled.
+ * function is reset first; the queue stays locked meanwhile, so no other job
+ * reuses its ring or bounce buffers before the reset.
  */
 void sacc_queue_release(struct sacc_pci_queue *q)
 {
 	struct sacc_pci *sp = q->sp;
 
+	/* Every job path reaps or aborts what it submitted. */
+	if (WARN_ON_ONCE(q->nr_inflight))
+		sacc_queue_abort(q);
 	up_read(&sp->reset_lock);
 	if (q->reset_needed) {
 		q->reset_needed = false;
@@ -425,8 +454,34 @@ void sacc_queue_release(struct sacc_pci_queue *q)
 	mutex_unlock(&q->lock);
 }
 
-/* Put one descriptor on the bounce buffers in the ring and ring the doorbell. */
-static void sacc_queue_submit(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern)
+/**
+ * sacc_queue_can_post() - may the job submit one more descriptor now?
+ * @q: the queue, from sacc_queue_acquire()
+ * @depth: the most descriptors the job wants in flight, 1 to
+ *	%SACC_PCI_PIN_DEPTH
+ *
+ * Return: true when fewer than @depth are in flight and the queue is not
+ * waiting for settled descriptors to be reaped.
+ */
+bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth)
+{
+	return !q->settled && q->nr_inflight < min(depth, SACC_PCI_RING_SIZE - 1U);
+}
+
+/**
+ * sacc_queue_post() - put one descriptor in the ring and ring the doorbell
+ * @q: the queue, from sacc_queue_acquire(); sacc_queue_can_post() said yes
+ * @op: SACC_OP_COPY, FILL, COMPARE or CRC32C
+ * @src: source bus address (COPY, COMPARE, CRC32C), else ignored
+ * @dst: destination bus address (COPY, FILL), or COMPARE's second source
+ * @len: bytes, 1 to %SACC_DESC_MAX_LEN
+ * @pattern: FILL pattern, or CRC32C seed (bits 31:0)
+ *
+ * The memory must stay mapped until sacc_queue_reap() returned for it, or a
+ * failing sacc_queue_reap() or sacc_queue_drain() gave everything up.
+ */
+void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t dst,
+		     u32 len, u64 pattern)
 {
 	u32 slot = q->tail;
 	struct sacc_hw_desc d = {
@@ -440,15 +495,15 @@ static void sacc_queue_submit(struct sacc_pci_queue *q, u8 op, u32 len, u64 patt
 	switch (op) {
 	case SACC_OP_COPY:
 	case SACC_OP_COMPARE:
-		d.src = cpu_to_le64(q->src_dma);
-		d.dst = cpu_to_le64(q->dst_dma);
+		d.src = cpu_to_le64(src);
+		d.dst = cpu_to_le64(dst);
 		break;
 	case SACC_OP_FILL:
-		d.dst = cpu_to_le64(q->dst_dma);
+		d.dst = cpu_to_le64(dst);
 		d.pattern = cpu_to_le64(pattern);
 		break;
 	case SACC_OP_CRC32C:
-		d.src = cpu_to_le64(q->src_dma);
+		d.src = cpu_to_le64(src);
 		d.pattern = cpu_to_le64(pattern & 0xffffffff);
 		break;
 	}
@@ -456,10 +511,8 @@ static void sacc_queue_submit(struct sacc_pci_queue *q, u8 op, u32 len, u64 patt
 	memset(&q->compl[slot], 0, sizeof(q->compl[slot]));
 	q->ring[slot] = d;
 	q->tail = (slot + 1) % SACC_PCI_RING_SIZE;
-	q->inflight = true;
-	q->inflight_slot = slot;
-	q->inflight_len = len;
-	clear_bit(SACC_QEV_HALTED, &q->events);
+	if (!q->nr_inflight++)
+		q->head = slot;
 	/* The descriptor and the zeroed record before the doorbell (§12.4). */
 	dma_wmb();
 	sacc_qwr(q, SACC_Q_DOORBELL, q->tail);
@@ -480,7 +533,7 @@ static bool sacc_queue_woken(struct sacc_pci_queue *q, struct sacc_hw_compl *c)
 }
 
 /*
- * Sleep until the descriptor's record is written or something ends the round.
+ * Sleep until the descriptor's record is written or something ends the wait.
  * The interrupt wakes us; without one (lost, or a fatal error, which raises no
  * cause) the device's STATUS is looked at every SACC_POLL_INTERVAL.
  */
@@ -497,7 +550,7 @@ static enum sacc_wait sacc_queue_wait(struct sacc_pci_queue *q, struct sacc_hw_c
 			return SACC_WAIT_DONE;
 		if (sacc_pci_unusable(sp))
 			return SACC_WAIT_GONE;
-		/* The handler's hint may be stale (an earlier round's halt). */
+		/* The handler's hint may be stale (an earlier descriptor's halt). */
 		halted = test_and_clear_bit(SACC_QEV_HALTED, &q->events);
 
 		status = sacc_rd(sp, SACC_REG_STATUS);
@@ -515,49 +568,57 @@ static enum sacc_wait sacc_queue_wait(struct sacc_pci_queue *q, struct sacc_hw_c
 	}
 }
 
-/* The round failed on the device with @code: start the ring over, report it. */
+/*
+ * A descriptor failed on the device with @code: stop the queue, count what else
+ * completed, start the ring over, report it.
+ */
 static int sacc_queue_fail(struct sacc_pci_queue *q, u32 code, struct sacc_job *job)
 {
 	u32 info = sacc_qrd(q, SACC_Q_ERROR_INFO);
 
 	dev_warn_ratelimited(sacc_dev(q->sp),
 			     "%s: queue %u: descriptor %u failed: error %#04x (%s), Q_ERROR_INFO %u\n",
-			     q->sp->name, q->index, q->inflight_slot, code,
-			     sacc_qerr_name(code), info);
-	q->inflight = false;
-	sacc_queue_restart(q);
+			     q->sp->name, q->index, q->head, code, sacc_qerr_name(code), info);
+	sacc_queue_abort(q);
 	job->fault = SACC_JOB_FAULT_ERROR;
 	job->error = code;
 	return -EIO;
 }
 
 /*
- * The round took too long. Disable the queue (the write returns once nothing of
- * it is in progress), see whether the descriptor made it after all, and start
- * the ring over.
+ * The oldest descriptor took too long. Disable the queue (the write returns once
+ * nothing of it is in progress) and see what made it after all. When every
+ * descriptor in flight completed, the job goes on: they are reaped from their
+ * records (&sacc_pci_queue.settled). Otherwise the ring starts over and the job
+ * fails.
  */
-static int sacc_queue_timeout(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
+static int sacc_queue_timeout(struct sacc_pci_queue *q, struct sacc_job *job)
 {
 	struct sacc_pci *sp = q->sp;
-	struct sacc_hw_compl rec;
-	u32 status, qstatus, head, slot = q->inflight_slot;
+	u32 status, qstatus, head, slot = q->head;
+	u8 rec;
 
 	qstatus = sacc_qrd(q, SACC_Q_STATUS);
 	head = sacc_qrd(q, SACC_Q_HEAD);
 	sacc_qwr(q, SACC_Q_CTRL, 0);
-	if (sacc_queue_settle(q, &rec)) {
+	if (sacc_queue_settle(q) == q->nr_inflight) {
 		dev_warn_ratelimited(sacc_dev(sp), "%s: queue %u: descriptor %u completed only after %u ms\n",
 				     sp->name, q->index, slot, sacc_round_timeout_ms());
 		sacc_queue_restart(q);
-		*result = le64_to_cpu(rec.result);
+		q->settled = true;
 		return 0;
 	}
 	if (test_bit(SACC_PCI_GONE, &sp->flags)) {
+		sacc_queue_forget(q);
 		job->fault = SACC_JOB_FAULT_GONE;
 		return -ENODEV;
 	}
-	if (rec.status == SACC_COMPL_ERROR)
-		return sacc_queue_fail(q, rec.error, job);
+	rec = READ_ONCE(q->compl[slot].status);
+	if (rec == SACC_COMPL_ERROR) {
+		/* Counted what completed already: only start over. */
+		q->settled = true;
+		return sacc_queue_fail(q, q->compl[slot].error, job);
+	}
 
 	atomic64_inc(&sp->stats.timeouts);
 	dev_warn_ratelimited(sacc_dev(sp),
@@ -565,6 +626,7 @@ static int sacc_queue_timeout(struct sacc_pci_queue *q, u64 *result, struct sacc
 			     sp->name, q->index, slot, sacc_round_timeout_ms(), qstatus,
 			     head, q->tail);
 	sacc_queue_restart(q);
+	sacc_queue_forget(q);
 	/* A function that is not READY any more runs nothing: reset it too. */
 	status = sacc_rd(sp, SACC_REG_STATUS);
 	if (!sacc_reg_gone(status) && !(status & SACC_STATUS_READY))
@@ -573,37 +635,48 @@ static int sacc_queue_timeout(struct sacc_pci_queue *q, u64 *result, struct sacc
 	return -ETIMEDOUT;
 }
 
+/*
+ * The job cannot go on (removal, shutdown, a vanished device or a fatal error):
+ * make sure the device no longer works on its memory, and count what completed.
+ * A function in a fatal error is reset when the queue is released.
+ */
+static void sacc_queue_stop(struct sacc_pci_queue *q)
+{
+	if (!test_bit(SACC_PCI_GONE, &q->sp->flags)) {
+		sacc_qwr(q, SACC_Q_CTRL, 0);
+		sacc_queue_settle(q);
+	}
+	sacc_queue_forget(q);
+}
+
 /**
- * sacc_queue_run() - run one descriptor on the queue's bounce buffers
- * @q: the queue, from sacc_queue_acquire()
- * @op: SACC_OP_COPY (src to dst bounce buffer), FILL (dst), COMPARE (src with
- *	dst) or CRC32C (src)
- * @len: bytes, 1 to &sacc_pci.bounce_size
- * @pattern: FILL pattern, or CRC32C seed (bits 31:0)
+ * sacc_queue_reap() - wait for the oldest descriptor in flight
+ * @q: the queue, from sacc_queue_acquire(), with a descriptor in flight
  * @result: the completion's result, on success
- * @job: the job, for its @fault and @error when the round fails
+ * @job: the job, for its @fault and @error when the descriptor fails
  *
- * Bounded by the round timeout. Recovers the queue from an error or a timeout
- * before returning; after a fatal error, or a timeout on a function that is not
- * READY, the function is reset when the queue is released.
+ * Bounded by the round timeout. When it fails, nothing of the job is in flight
+ * any more (the queue was stopped and, but for a fatal error or a vanished
+ * device, started over); after a fatal error, or a timeout on a function that is
+ * not READY, the function is reset when the queue is released.
  *
  * Return: 0; -EIO for a device error or a fatal error (@job->fault says which);
  * -ETIMEDOUT; -ENODEV when the device went away or is being removed.
  */
-int sacc_queue_run(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern,
-		   u64 *result, struct sacc_job *job)
+int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
 {
 	struct sacc_pci *sp = q->sp;
 	struct sacc_hw_compl *c;
 	u8 status, error;
-	u64 tag;
+	u64 tag, want;
+	u32 len;
+	int ret;
 
-	if (sacc_pci_unusable(sp)) {
-		job->fault = SACC_JOB_FAULT_GONE;
-		return -ENODEV;
-	}
-	c = &q->compl[q->tail];
-	sacc_queue_submit(q, op, len, pattern);
+	if (WARN_ON_ONCE(!q->nr_inflight))
+		return -EINVAL;
+	c = &q->compl[q->head];
+	if (q->settled)
+		goto done;
 
 	switch (sacc_queue_wait(q, c)) {
 	case SACC_WAIT_DONE:
@@ -613,39 +686,75 @@ int sacc_queue_run(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern,
 
 		if (sacc_reg_gone(code)) {
 			sacc_pci_mark_gone(sp);
+			sacc_queue_forget(q);
 			job->fault = SACC_JOB_FAULT_GONE;
 			return -ENODEV;
 		}
 		return sacc_queue_fail(q, code & 0xff, job);
 	}
 	case SACC_WAIT_FATAL:
+		sacc_queue_stop(q);
 		q->reset_needed = true;
 		job->fault = SACC_JOB_FAULT_FATAL;
 		return -EIO;
 	case SACC_WAIT_GONE:
+		sacc_queue_stop(q);
 		job->fault = SACC_JOB_FAULT_GONE;
 		return -ENODEV;
 	case SACC_WAIT_TIMEOUT:
-		return sacc_queue_timeout(q, result, job);
+		ret = sacc_queue_timeout(q, job);
+		if (ret)
+			return ret;
+		goto done;
 	}
 
 	/* The record is complete once status is non-zero (§11.4). */
 	status = READ_ONCE(c->status);
 	dma_rmb();
 	error = c->error;
-	*result = le64_to_cpu(c->result);
-	tag = le64_to_cpu(c->tag);
 	if (status != SACC_COMPL_OK)
 		return sacc_queue_fail(q, error ?: sacc_qrd(q, SACC_Q_ERROR) & 0xff, job);
-
-	q->inflight = false;
+	len = le32_to_cpu(q->ring[q->head].len);
 	atomic64_inc(&sp->stats.descriptors);
 	atomic64_add(len, &sp->stats.bytes);
-	if (tag != q->tag) {
+done:
+	*result = le64_to_cpu(c->result);
+	tag = le64_to_cpu(c->tag);
+	want = le64_to_cpu(q->ring[q->head].tag);
+	if (tag != want) {
 		dev_warn_ratelimited(sacc_dev(sp), "%s: queue %u: record of descriptor %u has tag %llu, expected %llu\n",
-				     sp->name, q->index, q->inflight_slot, tag, q->tag);
+				     sp->name, q->index, q->head, tag, want);
+		/* Counted already: the others are settled by the abort. */
+		q->head = (q->head + 1) % SACC_PCI_RING_SIZE;
+		if (--q->nr_inflight)
+			sacc_queue_abort(q);
+		sacc_queue_forget(q);
 		job->fault = SACC_JOB_FAULT_ERROR;
 		return -EIO;
+	}
+	q->head = (q->head + 1) % SACC_PCI_RING_SIZE;
+	if (!--q->nr_inflight)
+		sacc_queue_forget(q);
+	return 0;
+}
+
+/**
+ * sacc_queue_drain() - wait for every descriptor in flight, results unused
+ * @q: the queue, from sacc_queue_acquire()
+ * @job: the job, for its @fault and @error when a descriptor fails
+ *
+ * Return: 0, or the first error of sacc_queue_reap() (nothing is in flight
+ * afterwards either way).
+ */
+int sacc_queue_drain(struct sacc_pci_queue *q, struct sacc_job *job)
+{
+	u64 result;
+	int ret;
+
+	while (q->nr_inflight) {
+		ret = sacc_queue_reap(q, &result, job);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
