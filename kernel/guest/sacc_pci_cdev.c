@@ -570,64 +570,83 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 }
 
 /*
- * COPY, FILL and COMPARE straight on the caller's pages. Return: 1 when the job
- * must take the bounce path instead (the pages cannot be pinned or mapped, or
- * the ranges overlap), else 0 or the job's errno.
+ * Pin and map the buffers of a COPY, FILL or COMPARE for the direct path. No
+ * queue is held meanwhile: faulting the pages in may take long.
+ * Return: true when the job can run on them, false when it must take the bounce
+ * path (the pages cannot be pinned or mapped, or the ranges overlap).
  */
-static int sacc_direct_job(struct sacc_pci_queue *q, struct sacc_job *job)
+static bool sacc_direct_map(struct sacc_pci *sp, struct sacc_job *job,
+			    struct sacc_ubuf *src, struct sacc_ubuf *dst)
 {
-	struct sacc_pci *sp = q->sp;
-	struct sacc_ubuf src, dst;
 	bool has_src = job->op != SACC_JOB_OP_FILL;
-	int ret;
 
 	/* Overlapping user ranges: the bounce path gives memmove() semantics. */
 	if (job->op == SACC_JOB_OP_COPY && job->src < job->dst + job->len &&
 	    job->dst < job->src + job->len)
-		return 1;
-	if (has_src && sacc_ubuf_map(sp, &src, job->src, job->len, DMA_TO_DEVICE))
-		return 1;
-	if (sacc_ubuf_map(sp, &dst, job->dst, job->len,
-			  job->op == SACC_JOB_OP_COMPARE ? DMA_TO_DEVICE : DMA_FROM_DEVICE)) {
-		ret = 1;
+		return false;
+	if (has_src && sacc_ubuf_map(sp, src, job->src, job->len, DMA_TO_DEVICE))
+		return false;
+	if (sacc_ubuf_map(sp, dst, job->dst, job->len,
+			  job->op == SACC_JOB_OP_COMPARE ? DMA_TO_DEVICE : DMA_FROM_DEVICE))
 		goto unmap_src;
-	}
-	if (job->op == SACC_JOB_OP_COPY && sacc_direct_overlaps(job, &src, &dst)) {
-		ret = 1;
+	if (job->op == SACC_JOB_OP_COPY && sacc_direct_overlaps(job, src, dst))
 		goto unmap_dst;
-	}
-	ret = sacc_direct_run(q, job, has_src ? &src : NULL, &dst);
+	return true;
 
 unmap_dst:
-	sacc_ubuf_unmap(sp, &dst);
+	sacc_ubuf_unmap(sp, dst);
 unmap_src:
 	if (has_src)
-		sacc_ubuf_unmap(sp, &src);
-	return ret;
+		sacc_ubuf_unmap(sp, src);
+	return false;
+}
+
+static void sacc_direct_unmap(struct sacc_pci *sp, struct sacc_job *job,
+			      struct sacc_ubuf *src, struct sacc_ubuf *dst)
+{
+	sacc_ubuf_unmap(sp, dst);
+	if (job->op != SACC_JOB_OP_FILL)
+		sacc_ubuf_unmap(sp, src);
 }
 
 /*
- * Run a checked job on a locked queue. On failure the job's output fields say
- * what the device reported; the user's destination may hold the results of the
- * descriptors that completed.
+ * Run a checked job: on the caller's pages when they can be pinned and mapped
+ * (COPY, FILL, COMPARE), else through the bounce buffers. On failure the job's
+ * output fields say what the device reported; the user's destination may hold
+ * the results of the descriptors that completed.
  */
-static int sacc_job_run(struct sacc_pci_queue *q, struct sacc_job *job)
+static int sacc_job_run(struct sacc_pci *sp, struct sacc_job *job)
 {
+	struct sacc_pci_queue *q;
+	struct sacc_ubuf src, dst;
+	bool direct = false;
 	int ret;
 
+	if (job->op != SACC_JOB_OP_CRC32C && READ_ONCE(sacc_direct))
+		direct = sacc_direct_map(sp, job, &src, &dst);
+	q = sacc_queue_acquire(sp);
+	if (IS_ERR(q)) {
+		ret = PTR_ERR(q);
+		if (ret == -ENODEV)
+			job->fault = SACC_JOB_FAULT_GONE;
+		goto unmap;
+	}
+	job->queue = q->index;
 	if (job->op == SACC_JOB_OP_COMPARE)
 		job->result = ~0ULL;
-	if (job->op != SACC_JOB_OP_CRC32C && sacc_direct) {
-		ret = sacc_direct_job(q, job);
-		if (ret <= 0)
-			return ret;
-	}
-	return sacc_bounce_job(q, job);
+	if (direct)
+		ret = sacc_direct_run(q, job, job->op != SACC_JOB_OP_FILL ? &src : NULL, &dst);
+	else
+		ret = sacc_bounce_job(q, job);
+	sacc_queue_release(q);
+unmap:
+	if (direct)
+		sacc_direct_unmap(sp, job, &src, &dst);
+	return ret;
 }
 
 static long sacc_cdev_submit(struct sacc_pci *sp, struct sacc_job __user *arg)
 {
-	struct sacc_pci_queue *q;
 	struct sacc_job job;
 	int ret;
 
@@ -647,22 +666,11 @@ static long sacc_cdev_submit(struct sacc_pci *sp, struct sacc_job __user *arg)
 			job.fault = SACC_JOB_FAULT_GONE;
 		goto copy_out;
 	}
-	q = sacc_queue_acquire(sp);
-	if (IS_ERR(q)) {
-		ret = PTR_ERR(q);
-		if (ret == -ENODEV)
-			job.fault = SACC_JOB_FAULT_GONE;
-		goto exit;
-	}
-	job.queue = q->index;
-	ret = sacc_job_run(q, &job);
-	sacc_queue_release(q);
-
+	ret = sacc_job_run(sp, &job);
 	if (!ret)
 		atomic64_inc(&sp->stats.jobs);
 	else if (job.fault == SACC_JOB_FAULT_ERROR || job.fault == SACC_JOB_FAULT_FATAL)
 		atomic64_inc(&sp->stats.errors);
-exit:
 	sacc_pci_exit(sp);
 copy_out:
 	if (copy_to_user(arg, &job, sizeof(job)) && !ret)
