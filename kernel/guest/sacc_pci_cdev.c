@@ -2,14 +2,14 @@
 /*
  * sacc_pci - /dev/saccN: the ioctl interface (kernel/uapi/sacc_job.h).
  *
- * A job on user memory runs in rounds of at most the bounce buffer size: the
- * user's source bytes are copied into the queue's source bounce buffer (and the
- * second source into the destination bounce buffer for COMPARE), one descriptor
- * runs on the bounce buffers, and the destination bounce buffer is copied back
- * to the user for COPY and FILL. The device only ever sees the driver's own DMA
- * memory, so any user address and alignment works, and a COPY whose user ranges
- * overlap behaves like memmove(): the rounds go backwards when the destination
- * lies above the source.
+ * A COPY, FILL or COMPARE runs on the caller's own pages where it can: they are
+ * pinned and DMA-mapped before the job takes a queue, and one descriptor per
+ * DMA-contiguous piece is submitted, up to SACC_PCI_PIN_DEPTH in flight. CRC32C
+ * (each piece seeds the next), overlapping COPYs (memmove() semantics) and
+ * buffers that cannot be pinned or mapped take the bounce path: chunks of half a
+ * bounce buffer, two in flight while the CPU copies the next chunk in or the
+ * last one out. The device then only sees the driver's own DMA memory, so any
+ * user address works, and a fault ends the job with -EFAULT as the copies find it.
  *
  * An open file holds a reference on struct sacc_pci; after the device was removed
  * its ioctls fail with -ENODEV and close still works.

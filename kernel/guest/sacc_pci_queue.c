@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sacc_pci - the device's queues: DMA memory, programming, submitting one
- * descriptor and waiting for it, and recovery from errors, timeouts and fatal
- * errors (docs/device-spec.md §7, §8, §12).
+ * sacc_pci - the device's queues: DMA memory, programming, posting descriptors
+ * and reaping them, and recovery from errors, timeouts and fatal errors
+ * (docs/device-spec.md §7, §8, §12).
  *
- * A queue runs one job at a time (its mutex), and a job has at most one
- * descriptor in the ring: it fills the bounce buffers, submits one descriptor with
- * FLAG_INTR for the round, sleeps until the completion record is written, and
- * goes on with the next round. So the device's Q_HEAD is either the software tail
- * (nothing pending) or one behind it, and a completion record, once written, is
- * the whole story of the round.
+ * A queue runs one job at a time (its mutex). A job posts several descriptors
+ * (each with FLAG_INTR) and reaps them in ring order, oldest first: it sleeps
+ * until the oldest one's completion record is written, then may post the next.
+ * The device runs a queue's descriptors in ring order too, so Q_HEAD tells which
+ * of those in flight are finished. A job never leaves a descriptor in flight: a
+ * failing reap stops the queue and settles everything in flight first.
  *
  * Counting: &sacc_pci_stats.descriptors must equal what the device counts as
  * completed, so a descriptor is counted exactly when its record says OK and the
  * device consumed it. When a round is abandoned (timeout, fatal error), the queue
  * or the function is first disabled, which on this device waits until nothing of
- * it is in progress; the record and Q_HEAD then tell whether the descriptor
+ * it is in progress; the record and Q_HEAD then tell whether each descriptor
  * completed before (counted by the device: Q_HEAD moved past it) or was dropped.
  */
 #include <linux/bitops.h>
