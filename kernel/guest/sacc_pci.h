@@ -143,6 +143,8 @@ static_assert(offsetof(struct sacc_hw_compl, rsvd2) ==
  * @head: ring index of the oldest descriptor in flight (the next to reap)
  * @nr_inflight: descriptors submitted whose fate is not settled yet, from
  *	@head on in ring order; fewer than %SACC_PCI_RING_SIZE
+ * @unkicked: of those, posted since the last doorbell (the device has not
+ *	seen them yet)
  * @settled: the descriptors in flight all completed OK and were counted while
  *	the queue was restarted after a timeout; they are reaped from their
  *	records without waiting, and nothing new is submitted until they are
@@ -167,6 +169,7 @@ struct sacc_pci_queue {
 	u64 tag;
 	u32 head;
 	u32 nr_inflight;
+	u32 unkicked;
 	bool settled;
 	bool reset_needed;
 };
@@ -289,6 +292,7 @@ void sacc_queue_release(struct sacc_pci_queue *q);
 bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth);
 void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t dst,
 		     u32 len, u64 pattern);
+void sacc_queue_kick(struct sacc_pci_queue *q);
 int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job);
 int sacc_queue_drain(struct sacc_pci_queue *q, struct sacc_job *job);
 

@@ -205,6 +205,7 @@ static void sacc_bounce_post(const struct sacc_bounce_run *r, u32 i, u64 pattern
 	sacc_bounce_chunk(r, i, &n, &half);
 	/* Chunks start at multiples of 8: FILL's pattern keeps its phase. */
 	sacc_queue_post(q, r->job->op, q->src_dma + half, q->dst_dma + half, n, pattern);
+	sacc_queue_kick(q);
 }
 
 /*
@@ -509,7 +510,9 @@ static bool sacc_direct_overlaps(struct sacc_job *job, struct sacc_ubuf *src,
 }
 
 /*
- * Post every piece, up to SACC_PCI_PIN_DEPTH in flight, reaping in order.
+ * Post every piece, up to SACC_PCI_PIN_DEPTH in flight, reaping in order; once
+ * half of them are reaped, the next batch goes in with one doorbell (and one
+ * interrupt, on its last descriptor).
  * COMPARE's first difference, or a fatal signal, stops submitting; what is in
  * flight is waited for before the pages are released.
  */
@@ -526,20 +529,24 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 
 	sacc_direct_start(&r, job, src, dst);
 	for (;;) {
-		while (!stop && !end && sacc_queue_can_post(q, SACC_PCI_PIN_DEPTH)) {
-			if (posted && fatal_signal_pending(current)) {
-				stop = -EINTR;
-				break;
+		/* Refill in batches: one doorbell and one interrupt per batch. */
+		if (q->nr_inflight <= SACC_PCI_PIN_DEPTH / 2) {
+			while (!stop && !end && sacc_queue_can_post(q, SACC_PCI_PIN_DEPTH)) {
+				if (posted && fatal_signal_pending(current)) {
+					stop = -EINTR;
+					break;
+				}
+				k = r.off;
+				n = sacc_direct_next(&r, &s, &d);
+				if (!n)
+					break;
+				offs[posted % SACC_PCI_PIN_DEPTH] = k;
+				lens[posted % SACC_PCI_PIN_DEPTH] = n;
+				/* Byte i of the job is byte (i mod 8) of the pattern. */
+				sacc_queue_post(q, job->op, s, d, n, ror64(pattern, 8 * (k & 7)));
+				posted++;
 			}
-			k = r.off;
-			n = sacc_direct_next(&r, &s, &d);
-			if (!n)
-				break;
-			offs[posted % SACC_PCI_PIN_DEPTH] = k;
-			lens[posted % SACC_PCI_PIN_DEPTH] = n;
-			/* Byte i of the job is byte (i mod 8) of the pattern. */
-			sacc_queue_post(q, job->op, s, d, n, ror64(pattern, 8 * (k & 7)));
-			posted++;
+			sacc_queue_kick(q);
 		}
 		if (done == posted)
 			break;

@@ -240,6 +240,7 @@ static void sacc_queue_program(struct sacc_pci_queue *q)
 static void sacc_queue_forget(struct sacc_pci_queue *q)
 {
 	q->nr_inflight = 0;
+	q->unkicked = 0;
 	q->settled = false;
 	q->head = q->tail;
 }
@@ -469,7 +470,7 @@ bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth)
 }
 
 /**
- * sacc_queue_post() - put one descriptor in the ring and ring the doorbell
+ * sacc_queue_post() - put one descriptor in the ring
  * @q: the queue, from sacc_queue_acquire(); sacc_queue_can_post() said yes
  * @op: SACC_OP_COPY, FILL, COMPARE or CRC32C
  * @src: source bus address (COPY, COMPARE, CRC32C), else ignored
@@ -477,8 +478,9 @@ bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth)
  * @len: bytes, 1 to %SACC_DESC_MAX_LEN
  * @pattern: FILL pattern, or CRC32C seed (bits 31:0)
  *
- * The memory must stay mapped until sacc_queue_reap() returned for it, or a
- * failing sacc_queue_reap() or sacc_queue_drain() gave everything up.
+ * The device sees it at the next sacc_queue_kick(), which the caller makes
+ * before it reaps. The memory must stay mapped until sacc_queue_reap() returned
+ * for it, or a failing sacc_queue_reap() or sacc_queue_drain() gave everything up.
  */
 void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t dst,
 		     u32 len, u64 pattern)
@@ -486,7 +488,6 @@ void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t
 	u32 slot = q->tail;
 	struct sacc_hw_desc d = {
 		.opcode = op,
-		.flags = cpu_to_le16(SACC_DESC_FLAG_INTR),
 		.len = cpu_to_le32(len),
 		.completion = cpu_to_le64(q->compl_dma + slot * sizeof(*q->compl)),
 		.tag = cpu_to_le64(++q->tag),
@@ -513,7 +514,26 @@ void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t
 	q->tail = (slot + 1) % SACC_PCI_RING_SIZE;
 	if (!q->nr_inflight++)
 		q->head = slot;
-	/* The descriptor and the zeroed record before the doorbell (§12.4). */
+	q->unkicked++;
+}
+
+/**
+ * sacc_queue_kick() - hand what sacc_queue_post() wrote to the device
+ * @q: the queue, from sacc_queue_acquire()
+ *
+ * The last descriptor posted gets FLAG_INTR: the device runs a queue in ring
+ * order, so its interrupt wakes a job waiting for any descriptor of the batch.
+ * One doorbell for the batch.
+ */
+void sacc_queue_kick(struct sacc_pci_queue *q)
+{
+	u32 last = (q->tail + SACC_PCI_RING_SIZE - 1) % SACC_PCI_RING_SIZE;
+
+	if (!q->unkicked)
+		return;
+	q->unkicked = 0;
+	q->ring[last].flags = cpu_to_le16(SACC_DESC_FLAG_INTR);
+	/* The descriptors and the zeroed records before the doorbell (§12.4). */
 	dma_wmb();
 	sacc_qwr(q, SACC_Q_DOORBELL, q->tail);
 }
@@ -674,6 +694,7 @@ int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
 
 	if (WARN_ON_ONCE(!q->nr_inflight))
 		return -EINVAL;
+	sacc_queue_kick(q);	/* nothing waits for a descriptor the device cannot see */
 	c = &q->compl[q->head];
 	if (q->settled)
 		goto done;
