@@ -510,9 +510,10 @@ static bool sacc_direct_overlaps(struct sacc_job *job, struct sacc_ubuf *src,
 }
 
 /*
- * Post every piece, up to SACC_PCI_PIN_DEPTH in flight, reaping in order; once
- * half of them are reaped, the next batch goes in with one doorbell (and one
- * interrupt, on its last descriptor).
+ * Post every piece, up to SACC_PCI_PIN_DEPTH in flight, reaping in order, in
+ * batches of half that depth: one doorbell and one interrupt (on the batch's
+ * last descriptor) each; a batch goes in once half the depth is free, so the
+ * device has the next batch while the job reaps the last.
  * COMPARE's first difference, or a fatal signal, stops submitting; what is in
  * flight is waited for before the pages are released.
  */
@@ -521,7 +522,7 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 {
 	u64 pattern = job->op == SACC_JOB_OP_FILL ? job->pattern : 0;
 	u32 offs[SACC_PCI_PIN_DEPTH], lens[SACC_PCI_PIN_DEPTH];
-	u32 posted = 0, done = 0, n, k;
+	u32 posted = 0, done = 0, n, k, i;
 	int ret, stop = 0, end = 0;
 	struct sacc_direct_run r;
 	dma_addr_t s, d;
@@ -529,17 +530,21 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 
 	sacc_direct_start(&r, job, src, dst);
 	for (;;) {
-		/* Refill in batches: one doorbell and one interrupt per batch. */
-		if (q->nr_inflight <= SACC_PCI_PIN_DEPTH / 2) {
-			while (!stop && !end && sacc_queue_can_post(q, SACC_PCI_PIN_DEPTH)) {
+		/* Refill in batches of half the depth: a doorbell and an interrupt each. */
+		while (!stop && !end && r.off < job->len &&
+		       q->nr_inflight <= SACC_PCI_PIN_DEPTH / 2 &&
+		       sacc_queue_can_post(q, SACC_PCI_PIN_DEPTH)) {
+			for (i = 0; i < SACC_PCI_PIN_DEPTH / 2 && r.off < job->len; i++) {
 				if (posted && fatal_signal_pending(current)) {
 					stop = -EINTR;
 					break;
 				}
 				k = r.off;
 				n = sacc_direct_next(&r, &s, &d);
-				if (!n)
+				if (WARN_ON_ONCE(!n)) {
+					stop = -EIO;	/* the scatterlists ended early */
 					break;
+				}
 				offs[posted % SACC_PCI_PIN_DEPTH] = k;
 				lens[posted % SACC_PCI_PIN_DEPTH] = n;
 				/* Byte i of the job is byte (i mod 8) of the pattern. */
