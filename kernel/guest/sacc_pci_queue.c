@@ -4,9 +4,10 @@
  * and reaping them, and recovery from errors, timeouts and fatal errors
  * (docs/device-spec.md §7, §8, §12).
  *
- * A queue runs one job at a time (its mutex). A job posts several descriptors
- * (each with FLAG_INTR) and reaps them in ring order, oldest first: it sleeps
- * until the oldest one's completion record is written, then may post the next.
+ * A queue runs one job at a time (its mutex). A job posts several descriptors,
+ * rings the doorbell once per batch (the batch's last one with FLAG_INTR) and
+ * reaps them in ring order, oldest first: it sleeps until the oldest one's
+ * completion record is written, then may post more.
  * The device runs a queue's descriptors in ring order too, so Q_HEAD tells which
  * of those in flight are finished. A job never leaves a descriptor in flight: a
  * failing reap stops the queue and settles everything in flight first.
@@ -533,6 +534,7 @@ void sacc_queue_kick(struct sacc_pci_queue *q)
 		return;
 	q->unkicked = 0;
 	q->ring[last].flags = cpu_to_le16(SACC_DESC_FLAG_INTR);
+	clear_bit(SACC_QEV_HALTED, &q->events);	/* a stale hint */
 	/* The descriptors and the zeroed records before the doorbell (§12.4). */
 	dma_wmb();
 	sacc_qwr(q, SACC_Q_DOORBELL, q->tail);
