@@ -17,11 +17,13 @@
 #include <linux/build_bug.h>
 #include <linux/io.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -150,6 +152,9 @@ static_assert(offsetof(struct sacc_hw_compl, rsvd2) ==
  *	records without waiting, and nothing new is submitted until they are
  * @reset_needed: a job found the function in a fatal error or not READY; the
  *	queue's owner resets the function in sacc_queue_release()
+ * @unstopped: descriptors in flight were given up while the device did not
+ *	answer, so it was not confirmed to have stopped: the job's memory must
+ *	stay until remove ran sacc_hw_stop(); sacc_queue_release() reports it
  */
 struct sacc_pci_queue {
 	struct sacc_pci *sp;
@@ -172,6 +177,7 @@ struct sacc_pci_queue {
 	u32 unkicked;
 	bool settled;
 	bool reset_needed;
+	bool unstopped;
 };
 
 /**
@@ -217,6 +223,10 @@ struct sacc_pci_stats {
  *	INTR_MASK and makes the reset exclusive with every round of every queue.
  * @flags: SACC_PCI_* state bits, set once and never cleared (atomic bitops)
  * @next_queue: round-robin choice of the queue to wait for when all are busy
+ * @parked_lock: protects @parked
+ * @parked: user buffers of jobs whose descriptors were given up while the
+ *	device did not answer: it may still access them, so they stay pinned and
+ *	mapped until remove ran sacc_hw_stop()
  * @stats: counters
  * @queues: the queues, @nr_queues of them used
  */
@@ -237,6 +247,8 @@ struct sacc_pci {
 	struct rw_semaphore reset_lock;
 	unsigned long flags;
 	atomic_t next_queue;
+	spinlock_t parked_lock;		/* protects parked */
+	struct list_head parked;
 	struct sacc_pci_stats stats;
 	struct sacc_pci_queue queues[SACC_MAX_QUEUES];
 };
@@ -288,7 +300,8 @@ int sacc_hw_start(struct sacc_pci *sp);
 void sacc_hw_stop(struct sacc_pci *sp);
 void sacc_queues_wake_all(struct sacc_pci *sp);
 struct sacc_pci_queue *sacc_queue_acquire(struct sacc_pci *sp);
-void sacc_queue_release(struct sacc_pci_queue *q);
+bool sacc_queue_release(struct sacc_pci_queue *q);
+void sacc_queue_abort(struct sacc_pci_queue *q);
 bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth);
 void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t dst,
 		     u32 len, u64 pattern);
@@ -299,5 +312,6 @@ int sacc_queue_drain(struct sacc_pci_queue *q, struct sacc_job *job);
 /* sacc_pci_cdev.c */
 int sacc_cdev_register(struct sacc_pci *sp);
 void sacc_cdev_unregister(struct sacc_pci *sp);
+void sacc_cdev_free_parked(struct sacc_pci *sp);
 
 #endif /* _SACC_PCI_H */

@@ -11,6 +11,10 @@
  * last one out. The device then only sees the driver's own DMA memory, so any
  * user address works, and a fault ends the job with -EFAULT as the copies find it.
  *
+ * A job's pages are unpinned only once the device is known to touch them no
+ * more; when it stopped answering with descriptors in flight, they are kept on
+ * &sacc_pci.parked until remove has stopped the function.
+ *
  * An open file holds a reference on struct sacc_pci; after the device was removed
  * its ioctls fail with -ENODEV and close still works.
  */
@@ -18,6 +22,7 @@
 #include <linux/compat.h>
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
+#include <linux/list.h>
 #include <linux/minmax.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -25,6 +30,7 @@
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
 #include "sacc_pci.h"
@@ -346,6 +352,20 @@ struct sacc_ubuf {
 	enum dma_data_direction dir;
 };
 
+/**
+ * struct sacc_direct_bufs - the user buffers of one job on the direct path
+ * @node: in &sacc_pci.parked when the device may still access them
+ * @src: the source (COPY, COMPARE), unused for FILL
+ * @dst: the destination (COPY, FILL), or COMPARE's second source
+ * @has_src: @src is mapped
+ */
+struct sacc_direct_bufs {
+	struct list_head node;
+	struct sacc_ubuf src;
+	struct sacc_ubuf dst;
+	bool has_src;
+};
+
 /* Pin @len bytes at user address @uaddr and map them. Return: 0 or an errno. */
 static int sacc_ubuf_map(struct sacc_pci *sp, struct sacc_ubuf *ub, u64 uaddr, u32 len,
 			 enum dma_data_direction dir)
@@ -518,7 +538,7 @@ static bool sacc_direct_overlaps(struct sacc_job *job, struct sacc_ubuf *src,
  * flight is waited for before the pages are released.
  */
 static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
-			   struct sacc_ubuf *src, struct sacc_ubuf *dst)
+			   struct sacc_direct_bufs *bufs)
 {
 	u64 pattern = job->op == SACC_JOB_OP_FILL ? job->pattern : 0;
 	u32 offs[SACC_PCI_PIN_DEPTH], lens[SACC_PCI_PIN_DEPTH];
@@ -528,7 +548,7 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 	dma_addr_t s, d;
 	u64 result;
 
-	sacc_direct_start(&r, job, src, dst);
+	sacc_direct_start(&r, job, bufs->has_src ? &bufs->src : NULL, &bufs->dst);
 	for (;;) {
 		/* Refill in batches of half the depth: a doorbell and an interrupt each. */
 		while (!stop && !end && r.off < job->len &&
@@ -584,41 +604,81 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 /*
  * Pin and map the buffers of a COPY, FILL or COMPARE for the direct path. No
  * queue is held meanwhile: faulting the pages in may take long.
- * Return: true when the job can run on them, false when it must take the bounce
- * path (the pages cannot be pinned or mapped, or the ranges overlap).
+ * Return: the buffers when the job can run on them, NULL when it must take the
+ * bounce path (the pages cannot be pinned or mapped, or the ranges overlap).
  */
-static bool sacc_direct_map(struct sacc_pci *sp, struct sacc_job *job,
-			    struct sacc_ubuf *src, struct sacc_ubuf *dst)
+static struct sacc_direct_bufs *sacc_direct_map(struct sacc_pci *sp, struct sacc_job *job)
 {
-	bool has_src = job->op != SACC_JOB_OP_FILL;
+	struct sacc_direct_bufs *bufs;
 
 	/* Overlapping user ranges: the bounce path gives memmove() semantics. */
 	if (job->op == SACC_JOB_OP_COPY && job->src < job->dst + job->len &&
 	    job->dst < job->src + job->len)
-		return false;
-	if (has_src && sacc_ubuf_map(sp, src, job->src, job->len, DMA_TO_DEVICE))
-		return false;
-	if (sacc_ubuf_map(sp, dst, job->dst, job->len,
+		return NULL;
+	bufs = kzalloc(sizeof(*bufs), GFP_KERNEL);
+	if (!bufs)
+		return NULL;
+	bufs->has_src = job->op != SACC_JOB_OP_FILL;
+	if (bufs->has_src && sacc_ubuf_map(sp, &bufs->src, job->src, job->len, DMA_TO_DEVICE))
+		goto free_bufs;
+	if (sacc_ubuf_map(sp, &bufs->dst, job->dst, job->len,
 			  job->op == SACC_JOB_OP_COMPARE ? DMA_TO_DEVICE : DMA_FROM_DEVICE))
 		goto unmap_src;
-	if (job->op == SACC_JOB_OP_COPY && sacc_direct_overlaps(job, src, dst))
+	if (job->op == SACC_JOB_OP_COPY && sacc_direct_overlaps(job, &bufs->src, &bufs->dst))
 		goto unmap_dst;
-	return true;
+	return bufs;
 
 unmap_dst:
-	sacc_ubuf_unmap(sp, dst);
+	sacc_ubuf_unmap(sp, &bufs->dst);
 unmap_src:
-	if (has_src)
-		sacc_ubuf_unmap(sp, src);
-	return false;
+	if (bufs->has_src)
+		sacc_ubuf_unmap(sp, &bufs->src);
+free_bufs:
+	kfree(bufs);
+	return NULL;
 }
 
-static void sacc_direct_unmap(struct sacc_pci *sp, struct sacc_job *job,
-			      struct sacc_ubuf *src, struct sacc_ubuf *dst)
+/* Undo sacc_direct_map(): the device must not access the buffers any more. */
+static void sacc_direct_unmap(struct sacc_pci *sp, struct sacc_direct_bufs *bufs)
 {
-	sacc_ubuf_unmap(sp, dst);
-	if (job->op != SACC_JOB_OP_FILL)
-		sacc_ubuf_unmap(sp, src);
+	sacc_ubuf_unmap(sp, &bufs->dst);
+	if (bufs->has_src)
+		sacc_ubuf_unmap(sp, &bufs->src);
+	kfree(bufs);
+}
+
+/*
+ * The device stopped answering while it had descriptors on these buffers, so it
+ * may still access them: keep them pinned and mapped until remove stopped the
+ * function (sacc_cdev_free_parked()).
+ */
+static void sacc_direct_park(struct sacc_pci *sp, struct sacc_direct_bufs *bufs)
+{
+	dev_warn_ratelimited(&sp->pdev->dev,
+			     "%s: the device did not confirm it stopped: a job's pages stay pinned until it is removed\n",
+			     sp->name);
+	spin_lock(&sp->parked_lock);
+	list_add_tail(&bufs->node, &sp->parked);
+	spin_unlock(&sp->parked_lock);
+}
+
+/**
+ * sacc_cdev_free_parked() - release the buffers of jobs the device may have
+ * kept accessing
+ * @sp: the function, stopped with sacc_hw_stop(); no job is left
+ */
+void sacc_cdev_free_parked(struct sacc_pci *sp)
+{
+	struct sacc_direct_bufs *bufs, *next;
+	LIST_HEAD(parked);
+
+	spin_lock(&sp->parked_lock);
+	list_splice_init(&sp->parked, &parked);
+	spin_unlock(&sp->parked_lock);
+	list_for_each_entry_safe(bufs, next, &parked, node) {
+		list_del(&bufs->node);
+		sacc_direct_unmap(sp, bufs);
+	}
 }
 
 /*
@@ -629,13 +689,13 @@ static void sacc_direct_unmap(struct sacc_pci *sp, struct sacc_job *job,
  */
 static int sacc_job_run(struct sacc_pci *sp, struct sacc_job *job)
 {
+	struct sacc_direct_bufs *bufs = NULL;
 	struct sacc_pci_queue *q;
-	struct sacc_ubuf src, dst;
-	bool direct = false;
+	bool unstopped = false;
 	int ret;
 
 	if (job->op != SACC_JOB_OP_CRC32C && READ_ONCE(sacc_direct))
-		direct = sacc_direct_map(sp, job, &src, &dst);
+		bufs = sacc_direct_map(sp, job);
 	q = sacc_queue_acquire(sp);
 	if (IS_ERR(q)) {
 		ret = PTR_ERR(q);
@@ -646,14 +706,16 @@ static int sacc_job_run(struct sacc_pci *sp, struct sacc_job *job)
 	job->queue = q->index;
 	if (job->op == SACC_JOB_OP_COMPARE)
 		job->result = ~0ULL;
-	if (direct)
-		ret = sacc_direct_run(q, job, job->op != SACC_JOB_OP_FILL ? &src : NULL, &dst);
+	if (bufs)
+		ret = sacc_direct_run(q, job, bufs);
 	else
 		ret = sacc_bounce_job(q, job);
-	sacc_queue_release(q);
+	unstopped = sacc_queue_release(q);
 unmap:
-	if (direct)
-		sacc_direct_unmap(sp, job, &src, &dst);
+	if (bufs && unstopped)
+		sacc_direct_park(sp, bufs);
+	else if (bufs)
+		sacc_direct_unmap(sp, bufs);
 	return ret;
 }
 

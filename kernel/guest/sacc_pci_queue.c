@@ -247,6 +247,39 @@ static void sacc_queue_forget(struct sacc_pci_queue *q)
 }
 
 /*
+ * Disable the queue (§12.3): when the write returns, nothing of it is in progress
+ * and the device touches none of its memory any more. A read that answers after
+ * the write confirms that the device took it (a read does not pass an earlier
+ * write). One that reads all-ones confirms nothing: the device is marked gone and
+ * the whole function is reset as well, in case it comes back (writes to a device
+ * that went away are harmless), but its memory must stay until sacc_hw_stop().
+ *
+ * Return: true when the queue is known to be stopped.
+ */
+static bool sacc_queue_disable(struct sacc_pci_queue *q)
+{
+	struct sacc_pci *sp = q->sp;
+
+	sacc_qwr(q, SACC_Q_CTRL, 0);
+	if (!sacc_reg_gone(sacc_qrd(q, SACC_Q_STATUS)))
+		return true;
+	sacc_pci_mark_gone(sp);
+	sacc_wr(sp, SACC_REG_CTRL, SACC_CTRL_RESET);
+	return false;
+}
+
+/*
+ * The descriptors in flight are given up although the device did not confirm that
+ * it stopped: the job must leave its memory to remove (&sacc_pci_queue.unstopped).
+ */
+static void sacc_queue_forget_unstopped(struct sacc_pci_queue *q)
+{
+	if (q->nr_inflight)
+		q->unstopped = true;
+	sacc_queue_forget(q);
+}
+
+/*
  * Start the queue's ring over (§7.1): disable it, which waits for whatever of it
  * is in progress, clear its error, reprogram and enable it.
  */
@@ -293,11 +326,9 @@ void sacc_hw_stop(struct sacc_pci *sp)
 {
 	unsigned int i;
 
-	/* A function that went away does nothing any more; skip the queues. */
-	if (!sacc_reg_gone(sacc_rd(sp, SACC_REG_ID))) {
-		for (i = 0; i < sp->nr_queues; i++)
-			sacc_qwr(&sp->queues[i], SACC_Q_CTRL, 0);
-	}
+	/* Also when it seems gone: it may come back, and the writes are harmless. */
+	for (i = 0; i < sp->nr_queues; i++)
+		sacc_qwr(&sp->queues[i], SACC_Q_CTRL, 0);
 	sacc_wr(sp, SACC_REG_CTRL, SACC_CTRL_RESET);
 }
 
@@ -380,22 +411,27 @@ static u32 sacc_queue_settle(struct sacc_pci_queue *q)
 	return ok;
 }
 
-/*
- * Stop the queue with descriptors in flight (the disable returns once nothing of
- * it is in progress, so the device touches none of their memory afterwards),
- * count the ones that completed and start the ring over empty. For the paths
- * that give the job up: after this the caller may release the job's memory.
+/**
+ * sacc_queue_abort() - give up every descriptor in flight
+ * @q: the queue, from sacc_queue_acquire()
+ *
+ * Stops the queue (the disable returns once nothing of it is in progress, so the
+ * device touches none of their memory afterwards), counts the ones that
+ * completed and starts the ring over empty. For the paths that give the job up.
+ * When the device does not answer, nothing is confirmed stopped and
+ * sacc_queue_release() tells the job to keep its memory.
  */
-static void sacc_queue_abort(struct sacc_pci_queue *q)
+void sacc_queue_abort(struct sacc_pci_queue *q)
 {
 	if (!q->nr_inflight)
 		return;
-	if (!test_bit(SACC_PCI_GONE, &q->sp->flags)) {
-		sacc_qwr(q, SACC_Q_CTRL, 0);
-		sacc_queue_settle(q);
-		if (!test_bit(SACC_PCI_GONE, &q->sp->flags))
-			sacc_queue_restart(q);
+	if (!sacc_queue_disable(q)) {
+		sacc_queue_forget_unstopped(q);
+		return;
 	}
+	sacc_queue_settle(q);
+	if (!test_bit(SACC_PCI_GONE, &q->sp->flags))
+		sacc_queue_restart(q);
 	sacc_queue_forget(q);
 }
 
@@ -438,14 +474,22 @@ static void sacc_hw_recover_fatal(struct sacc_pci *sp)
  * If the job met a fatal error (or a function that stopped being READY), the
  * function is reset first; the queue stays locked meanwhile, so no other job
  * reuses its ring or bounce buffers before the reset.
+ *
+ * Return: false when the device touches none of the job's memory any more; true
+ * when descriptors were given up on a device that did not confirm it stopped
+ * (it was marked gone): the job's pages must stay pinned and mapped until
+ * remove has run sacc_hw_stop().
  */
-void sacc_queue_release(struct sacc_pci_queue *q)
+bool sacc_queue_release(struct sacc_pci_queue *q)
 {
 	struct sacc_pci *sp = q->sp;
+	bool unstopped;
 
 	/* Every job path reaps or aborts what it submitted. */
 	if (WARN_ON_ONCE(q->nr_inflight))
 		sacc_queue_abort(q);
+	unstopped = q->unstopped;
+	q->unstopped = false;
 	up_read(&sp->reset_lock);
 	if (q->reset_needed) {
 		q->reset_needed = false;
@@ -454,6 +498,7 @@ void sacc_queue_release(struct sacc_pci_queue *q)
 		up_write(&sp->reset_lock);
 	}
 	mutex_unlock(&q->lock);
+	return unstopped;
 }
 
 /**
@@ -622,7 +667,11 @@ static int sacc_queue_timeout(struct sacc_pci_queue *q, struct sacc_job *job)
 
 	qstatus = sacc_qrd(q, SACC_Q_STATUS);
 	head = sacc_qrd(q, SACC_Q_HEAD);
-	sacc_qwr(q, SACC_Q_CTRL, 0);
+	if (!sacc_queue_disable(q)) {
+		sacc_queue_forget_unstopped(q);
+		job->fault = SACC_JOB_FAULT_GONE;
+		return -ENODEV;
+	}
 	if (sacc_queue_settle(q) == q->nr_inflight) {
 		dev_warn_ratelimited(sacc_dev(sp), "%s: queue %u: descriptor %u completed only after %u ms\n",
 				     sp->name, q->index, slot, sacc_round_timeout_ms());
@@ -660,14 +709,16 @@ static int sacc_queue_timeout(struct sacc_pci_queue *q, struct sacc_job *job)
 /*
  * The job cannot go on (removal, shutdown, a vanished device or a fatal error):
  * make sure the device no longer works on its memory, and count what completed.
- * A function in a fatal error is reset when the queue is released.
+ * A function in a fatal error is reset when the queue is released. When the
+ * device does not answer, the job's memory is left to remove.
  */
 static void sacc_queue_stop(struct sacc_pci_queue *q)
 {
-	if (!test_bit(SACC_PCI_GONE, &q->sp->flags)) {
-		sacc_qwr(q, SACC_Q_CTRL, 0);
-		sacc_queue_settle(q);
+	if (!sacc_queue_disable(q)) {
+		sacc_queue_forget_unstopped(q);
+		return;
 	}
+	sacc_queue_settle(q);
 	sacc_queue_forget(q);
 }
 
@@ -709,7 +760,7 @@ int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
 
 		if (sacc_reg_gone(code)) {
 			sacc_pci_mark_gone(sp);
-			sacc_queue_forget(q);
+			sacc_queue_stop(q);
 			job->fault = SACC_JOB_FAULT_GONE;
 			return -ENODEV;
 		}
