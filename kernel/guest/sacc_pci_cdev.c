@@ -3,8 +3,9 @@
  * sacc_pci - /dev/saccN: the ioctl interface (kernel/uapi/sacc_job.h).
  *
  * A COPY, FILL or COMPARE runs on the caller's own pages where it can: they are
- * pinned and DMA-mapped before the job takes a queue, and one descriptor per
- * DMA-contiguous piece is submitted, up to SACC_PCI_PIN_DEPTH in flight. CRC32C
+ * pinned and DMA-mapped once the job holds a queue (so at most one job per queue
+ * has pages pinned), and one descriptor per DMA-contiguous piece is submitted,
+ * up to SACC_PCI_PIN_DEPTH in flight. CRC32C
  * (each piece seeds the next), overlapping COPYs (memmove() semantics) and
  * buffers that cannot be pinned or mapped take the bounce path: chunks of half a
  * bounce buffer, two in flight while the CPU copies the next chunk in or the
@@ -602,8 +603,8 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 }
 
 /*
- * Pin and map the buffers of a COPY, FILL or COMPARE for the direct path. No
- * queue is held meanwhile: faulting the pages in may take long.
+ * Pin and map the buffers of a COPY, FILL or COMPARE for the direct path. The
+ * job holds its queue: a job waiting for one has nothing pinned.
  * Return: the buffers when the job can run on them, NULL when it must take the
  * bounce path (the pages cannot be pinned or mapped, or the ranges overlap).
  */
@@ -691,27 +692,25 @@ static int sacc_job_run(struct sacc_pci *sp, struct sacc_job *job)
 {
 	struct sacc_direct_bufs *bufs = NULL;
 	struct sacc_pci_queue *q;
-	bool unstopped = false;
+	bool unstopped;
 	int ret;
 
-	if (job->op != SACC_JOB_OP_CRC32C && READ_ONCE(sacc_direct))
-		bufs = sacc_direct_map(sp, job);
 	q = sacc_queue_acquire(sp);
 	if (IS_ERR(q)) {
-		ret = PTR_ERR(q);
-		if (ret == -ENODEV)
+		if (PTR_ERR(q) == -ENODEV)
 			job->fault = SACC_JOB_FAULT_GONE;
-		goto unmap;
+		return PTR_ERR(q);
 	}
 	job->queue = q->index;
 	if (job->op == SACC_JOB_OP_COMPARE)
 		job->result = ~0ULL;
+	if (job->op != SACC_JOB_OP_CRC32C && READ_ONCE(sacc_direct))
+		bufs = sacc_direct_map(sp, job);
 	if (bufs)
 		ret = sacc_direct_run(q, job, bufs);
 	else
 		ret = sacc_bounce_job(q, job);
 	unstopped = sacc_queue_release(q);
-unmap:
 	if (bufs && unstopped)
 		sacc_direct_park(sp, bufs);
 	else if (bufs)
