@@ -279,8 +279,9 @@ static int sacc_bounce_crc(struct sacc_bounce_run *r)
 
 /*
  * COPY, FILL, COMPARE through the bounce halves: chunk i + 1 is copied in and
- * submitted while chunk i runs. A copy-in fault or a signal stops submitting,
- * and the chunks in flight still complete and are copied out; a copy-out fault
+ * submitted while chunk i runs. A copy-in fault stops submitting, and the chunks
+ * in flight still complete and are copied out; a fatal signal stops submitting
+ * and aborts what is in flight (the reap's wait is killable); a copy-out fault
  * or COMPARE's first difference decides the job, and what is in flight is only
  * waited for. A chunk whose copy-in faults submits nothing; one whose copy-out
  * faults has run (and is counted).
@@ -535,8 +536,9 @@ static bool sacc_direct_overlaps(struct sacc_job *job, struct sacc_ubuf *src,
  * batches of half that depth: one doorbell and one interrupt (on the batch's
  * last descriptor) each; a batch goes in once half the depth is free, so the
  * device has the next batch while the job reaps the last.
- * COMPARE's first difference, or a fatal signal, stops submitting; what is in
- * flight is waited for before the pages are released.
+ * COMPARE's first difference stops submitting, and what is in flight is waited
+ * for; a fatal signal stops submitting and aborts what is in flight (the reap's
+ * wait is killable).
  */
 static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 			   struct sacc_direct_bufs *bufs)

@@ -591,6 +591,7 @@ enum sacc_wait {
 	SACC_WAIT_FATAL,	/* the function is in a fatal error */
 	SACC_WAIT_GONE,		/* removed, shut down or disappeared */
 	SACC_WAIT_TIMEOUT,	/* nothing within the round's time */
+	SACC_WAIT_KILLED,	/* a fatal signal */
 };
 
 static bool sacc_queue_woken(struct sacc_pci_queue *q, struct sacc_hw_compl *c)
@@ -600,21 +601,25 @@ static bool sacc_queue_woken(struct sacc_pci_queue *q, struct sacc_hw_compl *c)
 }
 
 /*
- * Sleep until the descriptor's record is written or something ends the wait.
- * The interrupt wakes us; without one (lost, or a fatal error, which raises no
- * cause) the device's STATUS is looked at every SACC_POLL_INTERVAL.
+ * Sleep until the descriptor's record is written or something ends the wait,
+ * a fatal signal included. The interrupt wakes us; without one (lost, or a
+ * fatal error, which raises no cause) the device's STATUS is looked at every
+ * SACC_POLL_INTERVAL.
  */
 static enum sacc_wait sacc_queue_wait(struct sacc_pci_queue *q, struct sacc_hw_compl *c)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(sacc_round_timeout_ms());
 	struct sacc_pci *sp = q->sp;
-	bool halted;
+	bool halted, killed;
 	u32 status;
 
 	for (;;) {
-		wait_event_timeout(q->wq, sacc_queue_woken(q, c), SACC_POLL_INTERVAL);
+		killed = wait_event_killable_timeout(q->wq, sacc_queue_woken(q, c),
+						     SACC_POLL_INTERVAL) < 0;
 		if (READ_ONCE(c->status))
 			return SACC_WAIT_DONE;
+		if (killed)
+			return SACC_WAIT_KILLED;
 		if (sacc_pci_unusable(sp))
 			return SACC_WAIT_GONE;
 		/* The handler's hint may be stale (an earlier descriptor's halt). */
@@ -728,13 +733,14 @@ static void sacc_queue_stop(struct sacc_pci_queue *q)
  * @result: the completion's result, on success
  * @job: the job, for its @fault and @error when the descriptor fails
  *
- * Bounded by the round timeout. When it fails, nothing of the job is in flight
- * any more (the queue was stopped and, but for a fatal error or a vanished
- * device, started over); after a fatal error, or a timeout on a function that is
- * not READY, the function is reset when the queue is released.
+ * Bounded by the round timeout, and killable. When it fails, nothing of the job
+ * is in flight any more (the queue was stopped and, but for a fatal error or a
+ * vanished device, started over); after a fatal error, or a timeout on a
+ * function that is not READY, the function is reset when the queue is released.
  *
  * Return: 0; -EIO for a device error or a fatal error (@job->fault says which);
- * -ETIMEDOUT; -ENODEV when the device went away or is being removed.
+ * -ETIMEDOUT; -ENODEV when the device went away or is being removed; -EINTR on
+ * a fatal signal (what was in flight is aborted).
  */
 int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
 {
@@ -780,6 +786,9 @@ int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
 		if (ret)
 			return ret;
 		goto done;
+	case SACC_WAIT_KILLED:
+		sacc_queue_abort(q);
+		return -EINTR;
 	}
 
 	/* The record is complete once status is non-zero (§11.4). */
