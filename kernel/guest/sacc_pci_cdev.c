@@ -282,9 +282,9 @@ static int sacc_bounce_crc(struct sacc_bounce_run *r)
  * submitted while chunk i runs. A copy-in fault stops submitting, and the chunks
  * in flight still complete and are copied out; a fatal signal stops submitting
  * and aborts what is in flight (the reap's wait is killable); a copy-out fault
- * or COMPARE's first difference decides the job, and what is in flight is only
- * waited for. A chunk whose copy-in faults submits nothing; one whose copy-out
- * faults has run (and is counted).
+ * or COMPARE's first difference decides the job, and what is in flight is
+ * aborted (and what of it completed is counted). A chunk whose copy-in faults
+ * submits nothing; one whose copy-out faults has run (and is counted).
  */
 static int sacc_bounce_job(struct sacc_pci_queue *q, struct sacc_job *job)
 {
@@ -296,8 +296,8 @@ static int sacc_bounce_job(struct sacc_pci_queue *q, struct sacc_job *job)
 			    job->dst - job->src < job->len,
 	};
 	u64 pattern = job->op == SACC_JOB_OP_FILL ? job->pattern : 0;
-	int ret, stop = 0, end = 0;
 	u32 posted = 0, done = 0;
+	int ret, stop = 0, end;
 	u64 result;
 
 	r.nr = DIV_ROUND_UP(job->len, r.chunk);
@@ -305,7 +305,7 @@ static int sacc_bounce_job(struct sacc_pci_queue *q, struct sacc_job *job)
 		return sacc_bounce_crc(&r);
 
 	while (done < r.nr) {
-		while (!stop && !end && posted < r.nr &&
+		while (!stop && posted < r.nr &&
 		       sacc_queue_can_post(q, SACC_PCI_BOUNCE_DEPTH)) {
 			if (posted && fatal_signal_pending(current)) {
 				stop = -EINTR;
@@ -321,17 +321,15 @@ static int sacc_bounce_job(struct sacc_pci_queue *q, struct sacc_job *job)
 		ret = sacc_queue_reap(q, &result, job);
 		if (ret)
 			return ret;	/* nothing in flight any more */
-		if (!end) {
-			end = sacc_bounce_out(&r, done, result);
-			/* A difference comes before a later chunk's fault. */
-			if (end > 0)
-				stop = 0;
+		end = sacc_bounce_out(&r, done, result);
+		if (end) {
+			/* Decided: a difference comes before a later chunk's fault. */
+			sacc_queue_abort(q);
+			return end < 0 ? end : 0;
 		}
 		done++;
 	}
 	ret = sacc_queue_drain(q, job);
-	if (end < 0)
-		return end;
 	return stop ?: ret;
 }
 
@@ -536,9 +534,9 @@ static bool sacc_direct_overlaps(struct sacc_job *job, struct sacc_ubuf *src,
  * batches of half that depth: one doorbell and one interrupt (on the batch's
  * last descriptor) each; a batch goes in once half the depth is free, so the
  * device has the next batch while the job reaps the last.
- * COMPARE's first difference stops submitting, and what is in flight is waited
- * for; a fatal signal stops submitting and aborts what is in flight (the reap's
- * wait is killable).
+ * A fatal signal stops submitting and aborts what is in flight (the reap's wait
+ * is killable). COMPARE's first difference decides the job: what is in flight
+ * is aborted (what of it completed is counted), and the result stands.
  */
 static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 			   struct sacc_direct_bufs *bufs)
@@ -546,15 +544,15 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 	u64 pattern = job->op == SACC_JOB_OP_FILL ? job->pattern : 0;
 	u32 offs[SACC_PCI_PIN_DEPTH], lens[SACC_PCI_PIN_DEPTH];
 	u32 posted = 0, done = 0, n, k, i;
-	int ret, stop = 0, end = 0;
 	struct sacc_direct_run r;
+	int ret, stop = 0;
 	dma_addr_t s, d;
 	u64 result;
 
 	sacc_direct_start(&r, job, bufs->has_src ? &bufs->src : NULL, &bufs->dst);
 	for (;;) {
 		/* Refill in batches of half the depth: a doorbell and an interrupt each. */
-		while (!stop && !end && r.off < job->len &&
+		while (!stop && r.off < job->len &&
 		       q->nr_inflight <= SACC_PCI_PIN_DEPTH / 2 &&
 		       sacc_queue_can_post(q, SACC_PCI_PIN_DEPTH)) {
 			for (i = 0; i < SACC_PCI_PIN_DEPTH / 2 && r.off < job->len; i++) {
@@ -584,23 +582,21 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 		k = offs[done % SACC_PCI_PIN_DEPTH];
 		n = lens[done % SACC_PCI_PIN_DEPTH];
 		done++;
-		if (end || job->op != SACC_JOB_OP_COMPARE || result == ~0ULL)
+		if (job->op != SACC_JOB_OP_COMPARE || result == ~0ULL)
 			continue;
+		/* Decided: nothing behind this piece matters any more. */
+		sacc_queue_abort(q);
 		if (result >= n) {
 			dev_warn_ratelimited(&q->sp->pdev->dev,
 					     "%s: COMPARE of %u bytes reported offset %llu\n",
 					     q->sp->name, n, result);
 			job->fault = SACC_JOB_FAULT_ERROR;
-			end = -EIO;
-		} else {
-			job->result = k + result;
-			end = 1;	/* the first difference ends the job */
-			stop = 0;	/* and comes before a signal */
+			return -EIO;
 		}
+		job->result = k + result;
+		return 0;	/* the first difference, also before a signal */
 	}
 	ret = sacc_queue_drain(q, job);
-	if (end < 0)
-		return end;
 	return stop ?: ret;
 }
 
