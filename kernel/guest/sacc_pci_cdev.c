@@ -366,18 +366,31 @@ struct sacc_direct_bufs {
 	bool has_src;
 };
 
+/*
+ * A failing map (a full swiotlb, say) sends the job to the bounce path: no
+ * warning for it.
+ */
+#define SACC_UBUF_DMA_ATTRS	DMA_ATTR_NO_WARN
+
 /* Pin @len bytes at user address @uaddr and map them. Return: 0 or an errno. */
 static int sacc_ubuf_map(struct sacc_pci *sp, struct sacc_ubuf *ub, u64 uaddr, u32 len,
 			 enum dma_data_direction dir)
 {
+	struct device *dev = &sp->pdev->dev;
 	unsigned long start = uaddr & PAGE_MASK;
 	unsigned int gup = dir == DMA_FROM_DEVICE ? FOLL_WRITE : 0;
 	unsigned int nr, pinned = 0;
+	size_t max_seg;
 	int ret;
 
 	/* sacc_job_check(): @uaddr fits a pointer, 1 <= @len <= SACC_JOB_MAX_LEN. */
 	if (uaddr + len < uaddr || !access_ok(u64_to_user_ptr(uaddr), len))
 		return -EFAULT;
+	/* What one descriptor takes, and what one mapping can (swiotlb: 256 KiB). */
+	max_seg = ALIGN_DOWN(min_t(size_t, SACC_DESC_MAX_LEN, dma_max_mapping_size(dev)),
+			     PAGE_SIZE);
+	if (!max_seg)
+		return -EINVAL;
 	nr = (PAGE_ALIGN(uaddr + len) - start) >> PAGE_SHIFT;
 	ub->dir = dir;
 	ub->pages = kvmalloc_array(nr, sizeof(*ub->pages), GFP_KERNEL);
@@ -395,10 +408,10 @@ static int sacc_ubuf_map(struct sacc_pci *sp, struct sacc_ubuf *ub, u64 uaddr, u
 	ub->nr_pages = nr;
 	ret = sg_alloc_table_from_pages_segment(&ub->sgt, ub->pages, nr,
 						offset_in_page(uaddr), len,
-						SACC_DESC_MAX_LEN, GFP_KERNEL);
+						max_seg, GFP_KERNEL);
 	if (ret)
 		goto unpin_pages;
-	ret = dma_map_sgtable(&sp->pdev->dev, &ub->sgt, dir, 0);
+	ret = dma_map_sgtable(dev, &ub->sgt, dir, SACC_UBUF_DMA_ATTRS);
 	if (ret)
 		goto free_table;
 	return 0;
@@ -415,7 +428,7 @@ unpin_pages:
 /* Undo sacc_ubuf_map(); a destination's pages are marked dirty. */
 static void sacc_ubuf_unmap(struct sacc_pci *sp, struct sacc_ubuf *ub)
 {
-	dma_unmap_sgtable(&sp->pdev->dev, &ub->sgt, ub->dir, 0);
+	dma_unmap_sgtable(&sp->pdev->dev, &ub->sgt, ub->dir, SACC_UBUF_DMA_ATTRS);
 	sg_free_table(&ub->sgt);
 	if (ub->dir == DMA_FROM_DEVICE)
 		unpin_user_pages_dirty_lock(ub->pages, ub->nr_pages, true);
