@@ -577,9 +577,14 @@ void sacc_queue_kick(struct sacc_pci_queue *q)
 
 	if (!q->unkicked)
 		return;
+	/*
+	 * A hint left while the queue was idle is stale; one that came while the
+	 * device had descriptors of ours may be about them, and stays.
+	 */
+	if (q->unkicked == q->nr_inflight)
+		clear_bit(SACC_QEV_HALTED, &q->events);
 	q->unkicked = 0;
 	q->ring[last].flags = cpu_to_le16(SACC_DESC_FLAG_INTR);
-	clear_bit(SACC_QEV_HALTED, &q->events);	/* a stale hint */
 	/* The descriptors and the zeroed records before the doorbell (§12.4). */
 	dma_wmb();
 	sacc_qwr(q, SACC_Q_DOORBELL, q->tail);
