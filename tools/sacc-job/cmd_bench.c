@@ -10,9 +10,10 @@
  *   bench op=copy size=1048576 threads=2 jobs=N bytes=N seconds=S MBps=X
  *
  * --op memcpy is the CPU baseline: the same loop, buffers and checks, with
- * memcpy() instead of a COPY job (no device needed). --sweep runs --op (default
- * copy) and memcpy, one after the other, for --seconds each at every size from
- * 4 KiB to 16 MiB (x4), and prints one line per size:
+ * memcpy() instead of a COPY job (no device needed, and --device is refused).
+ * --sweep runs COPY and memcpy (the same work; main() refuses any other --op),
+ * one after the other, for --seconds each at every size from 4 KiB to 16 MiB
+ * (x4), and prints one line per size:
  *   sweep op=copy size=4096 threads=1 MBps=X memcpy_MBps=Y ratio=Z
  */
 #include <errno.h>
@@ -32,6 +33,12 @@
 #include "tool.h"
 
 #define VERIFY_EVERY	16
+
+/* The name of a bench op: op_name() does not know memcpy. */
+static const char *bench_op_name(unsigned int op)
+{
+	return op == BENCH_OP_MEMCPY ? "memcpy" : op_name(op);
+}
 
 /* What the workers share: the start line and the stop flag. */
 struct race {
@@ -110,7 +117,7 @@ static int check(struct worker *w, const struct sacc_job *job, const unsigned ch
 	}
 	if (bad)
 		fprintf(stderr, PROG ": %s: %s %zu bytes on queue %u FAILED: %s\n", w->o->device,
-			op_name(w->o->op), len, job->queue, why);
+			bench_op_name(w->o->op), len, job->queue, why);
 	return bad;
 }
 
@@ -218,7 +225,7 @@ static int bench_once(const struct opts *o, uint64_t rng_seed, double *mbps, int
 	*mbps = elapsed > 0 ? bytes / elapsed / 1e6 : 0.0;
 	if (print)
 		printf("bench op=%s size=%llu threads=%u jobs=%llu bytes=%llu seconds=%.2f MBps=%.1f\n",
-		       o->op == BENCH_OP_MEMCPY ? "memcpy" : op_name(o->op),
+		       bench_op_name(o->op),
 		       (unsigned long long)o->size, o->threads, (unsigned long long)jobs,
 		       (unsigned long long)bytes, elapsed, *mbps);
 	pthread_barrier_destroy(&race.ready);
@@ -227,7 +234,7 @@ static int bench_once(const struct opts *o, uint64_t rng_seed, double *mbps, int
 	return failed ? EXIT_FAIL : EXIT_OK;
 }
 
-/* --sweep: o->op and memcpy at 4 KiB, 16 KiB ... 16 MiB. */
+/* --sweep: COPY (o->op) and memcpy, the same work, at 4 KiB, 16 KiB ... 16 MiB. */
 static int bench_sweep(const struct opts *o, uint64_t rng_seed)
 {
 	struct opts run = *o;

@@ -65,7 +65,7 @@ static const struct command commands[] = {
 	  O_DEVICE | O_OP | O_SIZE | O_SECONDS | O_THREADS | O_SEED_RNG | O_SWEEP,
 	  "[--op OP] [--size N | --sweep] [--seconds S] [--threads T]",
 	  "repeat jobs for S seconds in T threads, print the throughput;\n"
-	  "            --sweep: 4K to 16M, each against memcpy" },
+	  "            --sweep: COPY against memcpy at 4K to 16M" },
 	{ "wait-gone", cmd_wait_gone, 0, O_DEVICE | O_TIMEOUT | O_SEED_RNG, "[--timeout S]",
 	  "run small checked copies until the device is unplugged" },
 };
@@ -114,8 +114,10 @@ static void usage(FILE *f)
 		"  -n, --rounds N      selftest: random sizes per op (default 4)\n"
 		"  -m, --max-size N    selftest: largest random size (default 4M)\n"
 		"  -o, --op OP         bench: copy, fill, compare or crc32c (default copy),\n"
-		"                      or memcpy (the CPU's memcpy(), no device)\n"
-		"  -W, --sweep         bench: OP and memcpy at 4K, 16K ... 16M, one line each\n"
+		"                      or memcpy (the CPU's memcpy(), no device: not with\n"
+		"                      --device)\n"
+		"  -W, --sweep         bench: COPY and memcpy (the same work) at 4K, 16K ...\n"
+		"                      16M, one line each; only with --op copy\n"
 		"  -t, --seconds S     bench: duration (default 5; with --sweep, each run 1)\n"
 		"  -T, --threads T     bench: threads, each with its own open file (default 1)\n"
 		"  -w, --timeout S     wait-gone: give up after S seconds (default 60)\n"
@@ -313,8 +315,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": bench: --sweep chooses the sizes, --size does not go with it\n");
 		return EXIT_USAGE;
 	}
-	if (o.sweep && o.op == BENCH_OP_MEMCPY) {
-		fprintf(stderr, PROG ": bench: --sweep measures a device op against memcpy, not memcpy\n");
+	if (o.sweep && o.op != SACC_JOB_OP_COPY) {
+		/* A ratio against memcpy means something only for the same work. */
+		fprintf(stderr, PROG ": bench: --sweep compares COPY with memcpy; it does not take --op %s\n",
+			o.op == BENCH_OP_MEMCPY ? "memcpy" : op_name(o.op));
+		return EXIT_USAGE;
+	}
+	if (cmd->run == cmd_bench && o.op == BENCH_OP_MEMCPY && (given & O_DEVICE)) {
+		fprintf(stderr, PROG ": bench: --op memcpy uses no device; it does not take --device\n");
 		return EXIT_USAGE;
 	}
 	if (o.sweep && !(given & O_SECONDS))

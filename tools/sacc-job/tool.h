@@ -39,7 +39,7 @@ struct opts {
 	unsigned int op;	/* bench and the single-job commands: SACC_JOB_OP_*;
 				 * bench also BENCH_OP_MEMCPY */
 	double seconds;		/* bench: duration (of each run with --sweep) */
-	bool sweep;		/* bench: 4 KiB ... 16 MiB, each against memcpy */
+	bool sweep;		/* bench: COPY at 4 KiB ... 16 MiB, each against memcpy */
 	unsigned int threads;	/* bench */
 	double timeout;		/* wait-gone: seconds */
 };
