@@ -8,9 +8,11 @@
  * rings the doorbell once per batch (the batch's last one with FLAG_INTR) and
  * reaps them in ring order, oldest first: it sleeps until the oldest one's
  * completion record is written, then may post more.
- * The device runs a queue's descriptors in ring order too, so Q_HEAD tells which
- * of those in flight are finished. A job never leaves a descriptor in flight: a
- * failing reap stops the queue and settles everything in flight first.
+ * The device runs a queue's descriptors one at a time in ring order too (in this
+ * version, docs/device-spec.md §2; the general rules of §11.2 and §12.5 allow any
+ * order without FENCE), so Q_HEAD tells which of those in flight are finished. A
+ * job never leaves a descriptor in flight: a failing reap stops the queue and
+ * settles everything in flight first.
  *
  * Counting: &sacc_pci_stats.descriptors must equal what the device counts as
  * completed, so a descriptor is counted exactly when its record says OK and the
@@ -665,9 +667,9 @@ static int sacc_queue_fail(struct sacc_pci_queue *q, u32 code, struct sacc_job *
 /*
  * The oldest descriptor took too long. Disable the queue (the write returns once
  * nothing of it is in progress) and see what made it after all. When every
- * descriptor in flight completed, the job goes on: they are reaped from their
- * records (&sacc_pci_queue.settled). Otherwise the ring starts over and the job
- * fails.
+ * descriptor in flight completed, the reap goes on: this one and the others
+ * are reaped from their records (&sacc_pci_queue.settled) and the job may
+ * submit more once they are. Otherwise the ring starts over and the job fails.
  */
 static int sacc_queue_timeout(struct sacc_pci_queue *q, struct sacc_job *job)
 {
