@@ -17,11 +17,13 @@
 #include <linux/build_bug.h>
 #include <linux/io.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -32,6 +34,8 @@
 #define SACC_PCI_RING_SIZE	64		/* descriptors per ring */
 #define SACC_PCI_BOUNCE_MAX	SZ_1M		/* bounce buffer size, first try */
 #define SACC_PCI_BOUNCE_MIN	SZ_64K		/* ... smallest acceptable */
+#define SACC_PCI_BOUNCE_DEPTH	2		/* descriptors in flight on bounce halves */
+#define SACC_PCI_PIN_DEPTH	16		/* descriptors in flight on user pages */
 
 /**
  * struct sacc_hw_desc - &struct sacc_desc as it sits in a ring: little-endian
@@ -120,7 +124,7 @@ static_assert(offsetof(struct sacc_hw_compl, rsvd2) ==
  * @index: the queue's number
  * @lock: serialises the jobs on this queue (one at a time) and protects
  *	everything below except @wq and @events: the ring and the software
- *	@tail, the completion records, the bounce buffers, @tag, the @inflight
+ *	@tail, the completion records, the bounce buffers, @tag, the in-flight
  *	state and the queue's registers. Its holder changes them only while it
  *	also holds &sacc_pci.reset_lock for reading; a function reset, with
  *	&sacc_pci.reset_lock held for writing, changes them for every queue.
@@ -138,11 +142,19 @@ static_assert(offsetof(struct sacc_hw_compl, rsvd2) ==
  * @tail: the ring index the next descriptor goes to; the device's Q_TAIL
  *	once it is rung, 0 after the queue is (re)enabled
  * @tag: tag of the last descriptor submitted (increments)
- * @inflight: a descriptor was submitted and its fate is not settled yet
- * @inflight_slot: its ring index (and completion record)
- * @inflight_len: its length
+ * @head: ring index of the oldest descriptor in flight (the next to reap)
+ * @nr_inflight: descriptors submitted whose fate is not settled yet, from
+ *	@head on in ring order; fewer than %SACC_PCI_RING_SIZE
+ * @unkicked: of those, posted since the last doorbell (the device has not
+ *	seen them yet)
+ * @settled: the descriptors in flight all completed OK and were counted while
+ *	the queue was restarted after a timeout; they are reaped from their
+ *	records without waiting, and nothing new is submitted until they are
  * @reset_needed: a job found the function in a fatal error or not READY; the
  *	queue's owner resets the function in sacc_queue_release()
+ * @unstopped: descriptors in flight were given up while the device did not
+ *	answer, so it was not confirmed to have stopped: the job's memory must
+ *	stay until remove ran sacc_hw_stop(); sacc_queue_release() reports it
  */
 struct sacc_pci_queue {
 	struct sacc_pci *sp;
@@ -160,10 +172,12 @@ struct sacc_pci_queue {
 	dma_addr_t dst_dma;
 	u32 tail;
 	u64 tag;
-	bool inflight;
-	u32 inflight_slot;
-	u32 inflight_len;
+	u32 head;
+	u32 nr_inflight;
+	u32 unkicked;
+	bool settled;
 	bool reset_needed;
+	bool unstopped;
 };
 
 /**
@@ -209,6 +223,10 @@ struct sacc_pci_stats {
  *	INTR_MASK and makes the reset exclusive with every round of every queue.
  * @flags: SACC_PCI_* state bits, set once and never cleared (atomic bitops)
  * @next_queue: round-robin choice of the queue to wait for when all are busy
+ * @parked_lock: protects @parked
+ * @parked: user buffers of jobs whose descriptors were given up while the
+ *	device did not answer: it may still access them, so they stay pinned and
+ *	mapped until remove ran sacc_hw_stop()
  * @stats: counters
  * @queues: the queues, @nr_queues of them used
  */
@@ -229,6 +247,8 @@ struct sacc_pci {
 	struct rw_semaphore reset_lock;
 	unsigned long flags;
 	atomic_t next_queue;
+	spinlock_t parked_lock;		/* protects parked */
+	struct list_head parked;
 	struct sacc_pci_stats stats;
 	struct sacc_pci_queue queues[SACC_MAX_QUEUES];
 };
@@ -280,12 +300,18 @@ int sacc_hw_start(struct sacc_pci *sp);
 void sacc_hw_stop(struct sacc_pci *sp);
 void sacc_queues_wake_all(struct sacc_pci *sp);
 struct sacc_pci_queue *sacc_queue_acquire(struct sacc_pci *sp);
-void sacc_queue_release(struct sacc_pci_queue *q);
-int sacc_queue_run(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern,
-		   u64 *result, struct sacc_job *job);
+bool sacc_queue_release(struct sacc_pci_queue *q);
+void sacc_queue_abort(struct sacc_pci_queue *q);
+bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth);
+void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t dst,
+		     u32 len, u64 pattern);
+void sacc_queue_kick(struct sacc_pci_queue *q);
+int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job);
+int sacc_queue_drain(struct sacc_pci_queue *q, struct sacc_job *job);
 
 /* sacc_pci_cdev.c */
 int sacc_cdev_register(struct sacc_pci *sp);
 void sacc_cdev_unregister(struct sacc_pci *sp);
+void sacc_cdev_free_parked(struct sacc_pci *sp);
 
 #endif /* _SACC_PCI_H */

@@ -262,6 +262,8 @@ static int sacc_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	pci_set_master(pdev);
+	/* Pinned user pages may merge up to what one descriptor takes. */
+	dma_set_max_seg_size(&pdev->dev, SACC_DESC_MAX_LEN);
 
 	/* Start from a clean function whatever the previous owner left. */
 	writel(SACC_CTRL_RESET, regs + SACC_REG_CTRL);
@@ -279,6 +281,8 @@ static int sacc_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	kref_init(&sp->kref);
 	init_rwsem(&sp->life_lock);
 	init_rwsem(&sp->reset_lock);
+	spin_lock_init(&sp->parked_lock);
+	INIT_LIST_HEAD(&sp->parked);
 	sp->pdev = pdev;
 	sp->regs = regs;
 	sp->version = readl(regs + SACC_REG_VERSION);
@@ -359,6 +363,7 @@ static void sacc_pci_remove(struct pci_dev *pdev)
 	up_write(&sp->life_lock);
 
 	sacc_hw_stop(sp);		/* no DMA, no interrupt cause after this */
+	sacc_cdev_free_parked(sp);	/* pages the device may have used until now */
 	free_irq(sp->irq, sp);
 	pci_free_irq_vectors(pdev);
 	sacc_queues_free(sp);

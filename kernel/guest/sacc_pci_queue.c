@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sacc_pci - the device's queues: DMA memory, programming, submitting one
- * descriptor and waiting for it, and recovery from errors, timeouts and fatal
- * errors (docs/device-spec.md §7, §8, §12).
+ * sacc_pci - the device's queues: DMA memory, programming, posting descriptors
+ * and reaping them, and recovery from errors, timeouts and fatal errors
+ * (docs/device-spec.md §7, §8, §12).
  *
- * A queue runs one job at a time (its mutex), and a job has at most one
- * descriptor in the ring: it fills the bounce buffers, submits one descriptor with
- * FLAG_INTR for the round, sleeps until the completion record is written, and
- * goes on with the next round. So the device's Q_HEAD is either the software tail
- * (nothing pending) or one behind it, and a completion record, once written, is
- * the whole story of the round.
+ * A queue runs one job at a time (its mutex). A job posts several descriptors,
+ * rings the doorbell once per batch (the batch's last one with FLAG_INTR) and
+ * reaps them in ring order, oldest first: it sleeps until the oldest one's
+ * completion record is written, then may post more.
+ * The device runs a queue's descriptors one at a time in ring order too (in this
+ * version, docs/device-spec.md §2; the general rules of §11.2 and §12.5 allow any
+ * order without FENCE), so Q_HEAD tells which of those in flight are finished. A
+ * job never leaves a descriptor in flight: a failing reap stops the queue and
+ * settles everything in flight first.
  *
  * Counting: &sacc_pci_stats.descriptors must equal what the device counts as
  * completed, so a descriptor is counted exactly when its record says OK and the
  * device consumed it. When a round is abandoned (timeout, fatal error), the queue
  * or the function is first disabled, which on this device waits until nothing of
- * it is in progress; the record and Q_HEAD then tell whether the descriptor
+ * it is in progress; the record and Q_HEAD then tell whether each descriptor
  * completed before (counted by the device: Q_HEAD moved past it) or was dropped.
  */
 #include <linux/bitops.h>
@@ -233,8 +236,49 @@ static void sacc_queue_program(struct sacc_pci_queue *q)
 	sacc_qwr(q, SACC_Q_INTR_COALESCE, 0);	/* an interrupt per FLAG_INTR completion */
 	sacc_qwr(q, SACC_Q_CTRL, SACC_Q_CTRL_ENABLE);
 	q->tail = 0;
-	q->inflight = false;
 	clear_bit(SACC_QEV_HALTED, &q->events);
+}
+
+/* Forget what was in flight: the queue was restarted, the ring is empty. */
+static void sacc_queue_forget(struct sacc_pci_queue *q)
+{
+	q->nr_inflight = 0;
+	q->unkicked = 0;
+	q->settled = false;
+	q->head = q->tail;
+}
+
+/*
+ * Disable the queue (§12.3): when the write returns, nothing of it is in progress
+ * and the device touches none of its memory any more. A read that answers after
+ * the write confirms that the device took it (a read does not pass an earlier
+ * write). One that reads all-ones confirms nothing: the device is marked gone and
+ * the whole function is reset as well, in case it comes back (writes to a device
+ * that went away are harmless), but its memory must stay until sacc_hw_stop().
+ *
+ * Return: true when the queue is known to be stopped.
+ */
+static bool sacc_queue_disable(struct sacc_pci_queue *q)
+{
+	struct sacc_pci *sp = q->sp;
+
+	sacc_qwr(q, SACC_Q_CTRL, 0);
+	if (!sacc_reg_gone(sacc_qrd(q, SACC_Q_STATUS)))
+		return true;
+	sacc_pci_mark_gone(sp);
+	sacc_wr(sp, SACC_REG_CTRL, SACC_CTRL_RESET);
+	return false;
+}
+
+/*
+ * The descriptors in flight are given up although the device did not confirm that
+ * it stopped: the job must leave its memory to remove (&sacc_pci_queue.unstopped).
+ */
+static void sacc_queue_forget_unstopped(struct sacc_pci_queue *q)
+{
+	if (q->nr_inflight)
+		q->unstopped = true;
+	sacc_queue_forget(q);
 }
 
 /*
@@ -284,11 +328,9 @@ void sacc_hw_stop(struct sacc_pci *sp)
 {
 	unsigned int i;
 
-	/* A function that went away does nothing any more; skip the queues. */
-	if (!sacc_reg_gone(sacc_rd(sp, SACC_REG_ID))) {
-		for (i = 0; i < sp->nr_queues; i++)
-			sacc_qwr(&sp->queues[i], SACC_Q_CTRL, 0);
-	}
+	/* Also when it seems gone: it may come back, and the writes are harmless. */
+	for (i = 0; i < sp->nr_queues; i++)
+		sacc_qwr(&sp->queues[i], SACC_Q_CTRL, 0);
 	sacc_wr(sp, SACC_REG_CTRL, SACC_CTRL_RESET);
 }
 
@@ -335,40 +377,64 @@ struct sacc_pci_queue *sacc_queue_acquire(struct sacc_pci *sp)
 
 /*
  * After the queue or the whole function was disabled (nothing of the queue is in
- * progress): settle the fate of the descriptor in flight. It completed, and the
- * device counted it, when its record is written and Q_HEAD moved past it. Count
- * it then. @rec gets a copy of the record.
+ * progress): settle the fate of the descriptors in flight. The device runs a
+ * queue's descriptors in ring order and moves Q_HEAD past one once it is
+ * finished, so a descriptor completed, and the device counted it, when its record
+ * says OK and Q_HEAD moved past it; a record written by a descriptor the disable
+ * dropped before it was finished does not count. Count the ones that completed.
  *
- * Return: true if it completed with status OK (and was counted).
+ * Return: how many completed OK (and were counted); the in-flight state is left
+ * to the caller.
  */
-static bool sacc_queue_settle(struct sacc_pci_queue *q, struct sacc_hw_compl *rec)
+static u32 sacc_queue_settle(struct sacc_pci_queue *q)
 {
 	struct sacc_pci *sp = q->sp;
-	struct sacc_hw_compl *c;
-	u32 head;
+	u32 head, done, i, slot, ok = 0;
 
-	memset(rec, 0, sizeof(*rec));
-	if (!q->inflight)
-		return false;
-	q->inflight = false;
+	if (!q->nr_inflight)
+		return 0;
+	if (q->settled)
+		return q->nr_inflight;	/* counted when they were settled */
 	head = sacc_qrd(q, SACC_Q_HEAD);
 	if (sacc_reg_gone(head)) {
 		sacc_pci_mark_gone(sp);
-		return false;
+		return 0;
 	}
-	c = &q->compl[q->inflight_slot];
-	rec->status = READ_ONCE(c->status);
-	dma_rmb();
-	rec->error = c->error;
-	rec->result = c->result;
-	rec->tag = c->tag;
-	if (head != q->tail)
-		return false;	/* not fetched, or dropped by the disable */
-	if (rec->status != SACC_COMPL_OK)
-		return false;
-	atomic64_inc(&sp->stats.descriptors);
-	atomic64_add(q->inflight_len, &sp->stats.bytes);
-	return true;
+	/* Consumed since the oldest in flight; at most all of them. */
+	done = (head - q->head) % SACC_PCI_RING_SIZE;
+	for (i = 0; i < q->nr_inflight && i < done; i++) {
+		slot = (q->head + i) % SACC_PCI_RING_SIZE;
+		if (READ_ONCE(q->compl[slot].status) != SACC_COMPL_OK)
+			continue;
+		atomic64_inc(&sp->stats.descriptors);
+		atomic64_add(le32_to_cpu(q->ring[slot].len), &sp->stats.bytes);
+		ok++;
+	}
+	return ok;
+}
+
+/**
+ * sacc_queue_abort() - give up every descriptor in flight
+ * @q: the queue, from sacc_queue_acquire()
+ *
+ * Stops the queue (the disable returns once nothing of it is in progress, so the
+ * device touches none of their memory afterwards), counts the ones that
+ * completed and starts the ring over empty. For the paths that give the job up.
+ * When the device does not answer, nothing is confirmed stopped and
+ * sacc_queue_release() tells the job to keep its memory.
+ */
+void sacc_queue_abort(struct sacc_pci_queue *q)
+{
+	if (!q->nr_inflight)
+		return;
+	if (!sacc_queue_disable(q)) {
+		sacc_queue_forget_unstopped(q);
+		return;
+	}
+	sacc_queue_settle(q);
+	if (!test_bit(SACC_PCI_GONE, &q->sp->flags))
+		sacc_queue_restart(q);
+	sacc_queue_forget(q);
 }
 
 /*
@@ -378,7 +444,6 @@ static bool sacc_queue_settle(struct sacc_pci_queue *q, struct sacc_hw_compl *re
  */
 static void sacc_hw_recover_fatal(struct sacc_pci *sp)
 {
-	struct sacc_hw_compl rec;
 	unsigned int i;
 	u32 status;
 
@@ -397,9 +462,11 @@ static void sacc_hw_recover_fatal(struct sacc_pci *sp)
 	/* Clearing ENABLE returns once no descriptor is in progress (§5.1). */
 	sacc_wr(sp, SACC_REG_CTRL, 0);
 	for (i = 0; i < sp->nr_queues; i++)
-		sacc_queue_settle(&sp->queues[i], &rec);
+		sacc_queue_settle(&sp->queues[i]);
 	sacc_wr(sp, SACC_REG_CTRL, SACC_CTRL_RESET);
 	sacc_hw_start(sp);
+	for (i = 0; i < sp->nr_queues; i++)
+		sacc_queue_forget(&sp->queues[i]);
 }
 
 /**
@@ -407,14 +474,24 @@ static void sacc_hw_recover_fatal(struct sacc_pci *sp)
  * @q: the queue, from sacc_queue_acquire()
  *
  * If the job met a fatal error (or a function that stopped being READY), the
- * function is reset first; the queue stays
- * locked meanwhile, so no other job reuses its ring or bounce buffers before
- * the descriptor the device abandoned has been settled.
+ * function is reset first; the queue stays locked meanwhile, so no other job
+ * reuses its ring or bounce buffers before the reset.
+ *
+ * Return: false when the device touches none of the job's memory any more; true
+ * when descriptors were given up on a device that did not confirm it stopped
+ * (it was marked gone): the job's pages must stay pinned and mapped until
+ * remove has run sacc_hw_stop().
  */
-void sacc_queue_release(struct sacc_pci_queue *q)
+bool sacc_queue_release(struct sacc_pci_queue *q)
 {
 	struct sacc_pci *sp = q->sp;
+	bool unstopped;
 
+	/* Every job path reaps or aborts what it submitted. */
+	if (WARN_ON_ONCE(q->nr_inflight))
+		sacc_queue_abort(q);
+	unstopped = q->unstopped;
+	q->unstopped = false;
 	up_read(&sp->reset_lock);
 	if (q->reset_needed) {
 		q->reset_needed = false;
@@ -423,15 +500,42 @@ void sacc_queue_release(struct sacc_pci_queue *q)
 		up_write(&sp->reset_lock);
 	}
 	mutex_unlock(&q->lock);
+	return unstopped;
 }
 
-/* Put one descriptor on the bounce buffers in the ring and ring the doorbell. */
-static void sacc_queue_submit(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern)
+/**
+ * sacc_queue_can_post() - may the job submit one more descriptor now?
+ * @q: the queue, from sacc_queue_acquire()
+ * @depth: the most descriptors the job wants in flight, 1 to
+ *	%SACC_PCI_PIN_DEPTH
+ *
+ * Return: true when fewer than @depth are in flight and the queue is not
+ * waiting for settled descriptors to be reaped.
+ */
+bool sacc_queue_can_post(struct sacc_pci_queue *q, unsigned int depth)
+{
+	return !q->settled && q->nr_inflight < min(depth, SACC_PCI_RING_SIZE - 1U);
+}
+
+/**
+ * sacc_queue_post() - put one descriptor in the ring
+ * @q: the queue, from sacc_queue_acquire(); sacc_queue_can_post() said yes
+ * @op: SACC_OP_COPY, FILL, COMPARE or CRC32C
+ * @src: source bus address (COPY, COMPARE, CRC32C), else ignored
+ * @dst: destination bus address (COPY, FILL), or COMPARE's second source
+ * @len: bytes, 1 to %SACC_DESC_MAX_LEN
+ * @pattern: FILL pattern, or CRC32C seed (bits 31:0)
+ *
+ * The device sees it at the next sacc_queue_kick(), which the caller makes
+ * before it reaps. The memory must stay mapped until sacc_queue_reap() returned
+ * for it, or a failing sacc_queue_reap() or sacc_queue_drain() gave everything up.
+ */
+void sacc_queue_post(struct sacc_pci_queue *q, u8 op, dma_addr_t src, dma_addr_t dst,
+		     u32 len, u64 pattern)
 {
 	u32 slot = q->tail;
 	struct sacc_hw_desc d = {
 		.opcode = op,
-		.flags = cpu_to_le16(SACC_DESC_FLAG_INTR),
 		.len = cpu_to_le32(len),
 		.completion = cpu_to_le64(q->compl_dma + slot * sizeof(*q->compl)),
 		.tag = cpu_to_le64(++q->tag),
@@ -440,15 +544,15 @@ static void sacc_queue_submit(struct sacc_pci_queue *q, u8 op, u32 len, u64 patt
 	switch (op) {
 	case SACC_OP_COPY:
 	case SACC_OP_COMPARE:
-		d.src = cpu_to_le64(q->src_dma);
-		d.dst = cpu_to_le64(q->dst_dma);
+		d.src = cpu_to_le64(src);
+		d.dst = cpu_to_le64(dst);
 		break;
 	case SACC_OP_FILL:
-		d.dst = cpu_to_le64(q->dst_dma);
+		d.dst = cpu_to_le64(dst);
 		d.pattern = cpu_to_le64(pattern);
 		break;
 	case SACC_OP_CRC32C:
-		d.src = cpu_to_le64(q->src_dma);
+		d.src = cpu_to_le64(src);
 		d.pattern = cpu_to_le64(pattern & 0xffffffff);
 		break;
 	}
@@ -456,11 +560,34 @@ static void sacc_queue_submit(struct sacc_pci_queue *q, u8 op, u32 len, u64 patt
 	memset(&q->compl[slot], 0, sizeof(q->compl[slot]));
 	q->ring[slot] = d;
 	q->tail = (slot + 1) % SACC_PCI_RING_SIZE;
-	q->inflight = true;
-	q->inflight_slot = slot;
-	q->inflight_len = len;
-	clear_bit(SACC_QEV_HALTED, &q->events);
-	/* The descriptor and the zeroed record before the doorbell (§12.4). */
+	if (!q->nr_inflight++)
+		q->head = slot;
+	q->unkicked++;
+}
+
+/**
+ * sacc_queue_kick() - hand what sacc_queue_post() wrote to the device
+ * @q: the queue, from sacc_queue_acquire()
+ *
+ * The last descriptor posted gets FLAG_INTR: the device runs a queue in ring
+ * order, so its interrupt wakes a job waiting for any descriptor of the batch.
+ * One doorbell for the batch.
+ */
+void sacc_queue_kick(struct sacc_pci_queue *q)
+{
+	u32 last = (q->tail + SACC_PCI_RING_SIZE - 1) % SACC_PCI_RING_SIZE;
+
+	if (!q->unkicked)
+		return;
+	/*
+	 * A hint left while the queue was idle is stale; one that came while the
+	 * device had descriptors of ours may be about them, and stays.
+	 */
+	if (q->unkicked == q->nr_inflight)
+		clear_bit(SACC_QEV_HALTED, &q->events);
+	q->unkicked = 0;
+	q->ring[last].flags = cpu_to_le16(SACC_DESC_FLAG_INTR);
+	/* The descriptors and the zeroed records before the doorbell (§12.4). */
 	dma_wmb();
 	sacc_qwr(q, SACC_Q_DOORBELL, q->tail);
 }
@@ -471,6 +598,7 @@ enum sacc_wait {
 	SACC_WAIT_FATAL,	/* the function is in a fatal error */
 	SACC_WAIT_GONE,		/* removed, shut down or disappeared */
 	SACC_WAIT_TIMEOUT,	/* nothing within the round's time */
+	SACC_WAIT_KILLED,	/* a fatal signal */
 };
 
 static bool sacc_queue_woken(struct sacc_pci_queue *q, struct sacc_hw_compl *c)
@@ -480,24 +608,28 @@ static bool sacc_queue_woken(struct sacc_pci_queue *q, struct sacc_hw_compl *c)
 }
 
 /*
- * Sleep until the descriptor's record is written or something ends the round.
- * The interrupt wakes us; without one (lost, or a fatal error, which raises no
- * cause) the device's STATUS is looked at every SACC_POLL_INTERVAL.
+ * Sleep until the descriptor's record is written or something ends the wait,
+ * a fatal signal included. The interrupt wakes us; without one (lost, or a
+ * fatal error, which raises no cause) the device's STATUS is looked at every
+ * SACC_POLL_INTERVAL.
  */
 static enum sacc_wait sacc_queue_wait(struct sacc_pci_queue *q, struct sacc_hw_compl *c)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(sacc_round_timeout_ms());
 	struct sacc_pci *sp = q->sp;
-	bool halted;
+	bool halted, killed;
 	u32 status;
 
 	for (;;) {
-		wait_event_timeout(q->wq, sacc_queue_woken(q, c), SACC_POLL_INTERVAL);
+		killed = wait_event_killable_timeout(q->wq, sacc_queue_woken(q, c),
+						     SACC_POLL_INTERVAL) < 0;
 		if (READ_ONCE(c->status))
 			return SACC_WAIT_DONE;
+		if (killed)
+			return SACC_WAIT_KILLED;
 		if (sacc_pci_unusable(sp))
 			return SACC_WAIT_GONE;
-		/* The handler's hint may be stale (an earlier round's halt). */
+		/* The handler's hint may be stale (an earlier descriptor's halt). */
 		halted = test_and_clear_bit(SACC_QEV_HALTED, &q->events);
 
 		status = sacc_rd(sp, SACC_REG_STATUS);
@@ -515,49 +647,61 @@ static enum sacc_wait sacc_queue_wait(struct sacc_pci_queue *q, struct sacc_hw_c
 	}
 }
 
-/* The round failed on the device with @code: start the ring over, report it. */
+/*
+ * A descriptor failed on the device with @code: stop the queue, count what else
+ * completed, start the ring over, report it.
+ */
 static int sacc_queue_fail(struct sacc_pci_queue *q, u32 code, struct sacc_job *job)
 {
 	u32 info = sacc_qrd(q, SACC_Q_ERROR_INFO);
 
 	dev_warn_ratelimited(sacc_dev(q->sp),
 			     "%s: queue %u: descriptor %u failed: error %#04x (%s), Q_ERROR_INFO %u\n",
-			     q->sp->name, q->index, q->inflight_slot, code,
-			     sacc_qerr_name(code), info);
-	q->inflight = false;
-	sacc_queue_restart(q);
+			     q->sp->name, q->index, q->head, code, sacc_qerr_name(code), info);
+	sacc_queue_abort(q);
 	job->fault = SACC_JOB_FAULT_ERROR;
 	job->error = code;
 	return -EIO;
 }
 
 /*
- * The round took too long. Disable the queue (the write returns once nothing of
- * it is in progress), see whether the descriptor made it after all, and start
- * the ring over.
+ * The oldest descriptor took too long. Disable the queue (the write returns once
+ * nothing of it is in progress) and see what made it after all. When every
+ * descriptor in flight completed, the reap goes on: this one and the others
+ * are reaped from their records (&sacc_pci_queue.settled) and the job may
+ * submit more once they are. Otherwise the ring starts over and the job fails.
  */
-static int sacc_queue_timeout(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
+static int sacc_queue_timeout(struct sacc_pci_queue *q, struct sacc_job *job)
 {
 	struct sacc_pci *sp = q->sp;
-	struct sacc_hw_compl rec;
-	u32 status, qstatus, head, slot = q->inflight_slot;
+	u32 status, qstatus, head, slot = q->head;
+	u8 rec;
 
 	qstatus = sacc_qrd(q, SACC_Q_STATUS);
 	head = sacc_qrd(q, SACC_Q_HEAD);
-	sacc_qwr(q, SACC_Q_CTRL, 0);
-	if (sacc_queue_settle(q, &rec)) {
-		dev_warn_ratelimited(sacc_dev(sp), "%s: queue %u: descriptor %u completed only after %u ms\n",
-				     sp->name, q->index, slot, sacc_round_timeout_ms());
-		sacc_queue_restart(q);
-		*result = le64_to_cpu(rec.result);
-		return 0;
-	}
-	if (test_bit(SACC_PCI_GONE, &sp->flags)) {
+	if (!sacc_queue_disable(q)) {
+		sacc_queue_forget_unstopped(q);
 		job->fault = SACC_JOB_FAULT_GONE;
 		return -ENODEV;
 	}
-	if (rec.status == SACC_COMPL_ERROR)
-		return sacc_queue_fail(q, rec.error, job);
+	if (sacc_queue_settle(q) == q->nr_inflight) {
+		dev_warn_ratelimited(sacc_dev(sp), "%s: queue %u: descriptor %u completed only after %u ms\n",
+				     sp->name, q->index, slot, sacc_round_timeout_ms());
+		sacc_queue_restart(q);
+		q->settled = true;
+		return 0;
+	}
+	if (test_bit(SACC_PCI_GONE, &sp->flags)) {
+		sacc_queue_forget(q);
+		job->fault = SACC_JOB_FAULT_GONE;
+		return -ENODEV;
+	}
+	rec = READ_ONCE(q->compl[slot].status);
+	if (rec == SACC_COMPL_ERROR) {
+		/* Counted what completed already: only start over. */
+		q->settled = true;
+		return sacc_queue_fail(q, q->compl[slot].error, job);
+	}
 
 	atomic64_inc(&sp->stats.timeouts);
 	dev_warn_ratelimited(sacc_dev(sp),
@@ -565,6 +709,7 @@ static int sacc_queue_timeout(struct sacc_pci_queue *q, u64 *result, struct sacc
 			     sp->name, q->index, slot, sacc_round_timeout_ms(), qstatus,
 			     head, q->tail);
 	sacc_queue_restart(q);
+	sacc_queue_forget(q);
 	/* A function that is not READY any more runs nothing: reset it too. */
 	status = sacc_rd(sp, SACC_REG_STATUS);
 	if (!sacc_reg_gone(status) && !(status & SACC_STATUS_READY))
@@ -573,37 +718,52 @@ static int sacc_queue_timeout(struct sacc_pci_queue *q, u64 *result, struct sacc
 	return -ETIMEDOUT;
 }
 
+/*
+ * The job cannot go on (removal, shutdown, a vanished device or a fatal error):
+ * make sure the device no longer works on its memory, and count what completed.
+ * A function in a fatal error is reset when the queue is released. When the
+ * device does not answer, the job's memory is left to remove.
+ */
+static void sacc_queue_stop(struct sacc_pci_queue *q)
+{
+	if (!sacc_queue_disable(q)) {
+		sacc_queue_forget_unstopped(q);
+		return;
+	}
+	sacc_queue_settle(q);
+	sacc_queue_forget(q);
+}
+
 /**
- * sacc_queue_run() - run one descriptor on the queue's bounce buffers
- * @q: the queue, from sacc_queue_acquire()
- * @op: SACC_OP_COPY (src to dst bounce buffer), FILL (dst), COMPARE (src with
- *	dst) or CRC32C (src)
- * @len: bytes, 1 to &sacc_pci.bounce_size
- * @pattern: FILL pattern, or CRC32C seed (bits 31:0)
+ * sacc_queue_reap() - wait for the oldest descriptor in flight
+ * @q: the queue, from sacc_queue_acquire(), with a descriptor in flight
  * @result: the completion's result, on success
- * @job: the job, for its @fault and @error when the round fails
+ * @job: the job, for its @fault and @error when the descriptor fails
  *
- * Bounded by the round timeout. Recovers the queue from an error or a timeout
- * before returning; after a fatal error, or a timeout on a function that is not
- * READY, the function is reset when the queue is released.
+ * Bounded by the round timeout, and killable. When it fails, nothing of the job
+ * is in flight any more (the queue was stopped and, but for a fatal error or a
+ * vanished device, started over); after a fatal error, or a timeout on a
+ * function that is not READY, the function is reset when the queue is released.
  *
  * Return: 0; -EIO for a device error or a fatal error (@job->fault says which);
- * -ETIMEDOUT; -ENODEV when the device went away or is being removed.
+ * -ETIMEDOUT; -ENODEV when the device went away or is being removed; -EINTR on
+ * a fatal signal (what was in flight is aborted).
  */
-int sacc_queue_run(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern,
-		   u64 *result, struct sacc_job *job)
+int sacc_queue_reap(struct sacc_pci_queue *q, u64 *result, struct sacc_job *job)
 {
 	struct sacc_pci *sp = q->sp;
 	struct sacc_hw_compl *c;
 	u8 status, error;
-	u64 tag;
+	u64 tag, want;
+	u32 len;
+	int ret;
 
-	if (sacc_pci_unusable(sp)) {
-		job->fault = SACC_JOB_FAULT_GONE;
-		return -ENODEV;
-	}
-	c = &q->compl[q->tail];
-	sacc_queue_submit(q, op, len, pattern);
+	if (WARN_ON_ONCE(!q->nr_inflight))
+		return -EINVAL;
+	sacc_queue_kick(q);	/* nothing waits for a descriptor the device cannot see */
+	c = &q->compl[q->head];
+	if (q->settled)
+		goto done;
 
 	switch (sacc_queue_wait(q, c)) {
 	case SACC_WAIT_DONE:
@@ -613,39 +773,78 @@ int sacc_queue_run(struct sacc_pci_queue *q, u8 op, u32 len, u64 pattern,
 
 		if (sacc_reg_gone(code)) {
 			sacc_pci_mark_gone(sp);
+			sacc_queue_stop(q);
 			job->fault = SACC_JOB_FAULT_GONE;
 			return -ENODEV;
 		}
 		return sacc_queue_fail(q, code & 0xff, job);
 	}
 	case SACC_WAIT_FATAL:
+		sacc_queue_stop(q);
 		q->reset_needed = true;
 		job->fault = SACC_JOB_FAULT_FATAL;
 		return -EIO;
 	case SACC_WAIT_GONE:
+		sacc_queue_stop(q);
 		job->fault = SACC_JOB_FAULT_GONE;
 		return -ENODEV;
 	case SACC_WAIT_TIMEOUT:
-		return sacc_queue_timeout(q, result, job);
+		ret = sacc_queue_timeout(q, job);
+		if (ret)
+			return ret;
+		goto done;
+	case SACC_WAIT_KILLED:
+		sacc_queue_abort(q);
+		return -EINTR;
 	}
 
 	/* The record is complete once status is non-zero (§11.4). */
 	status = READ_ONCE(c->status);
 	dma_rmb();
 	error = c->error;
-	*result = le64_to_cpu(c->result);
-	tag = le64_to_cpu(c->tag);
 	if (status != SACC_COMPL_OK)
 		return sacc_queue_fail(q, error ?: sacc_qrd(q, SACC_Q_ERROR) & 0xff, job);
-
-	q->inflight = false;
+	len = le32_to_cpu(q->ring[q->head].len);
 	atomic64_inc(&sp->stats.descriptors);
 	atomic64_add(len, &sp->stats.bytes);
-	if (tag != q->tag) {
+done:
+	*result = le64_to_cpu(c->result);
+	tag = le64_to_cpu(c->tag);
+	want = le64_to_cpu(q->ring[q->head].tag);
+	if (tag != want) {
 		dev_warn_ratelimited(sacc_dev(sp), "%s: queue %u: record of descriptor %u has tag %llu, expected %llu\n",
-				     sp->name, q->index, q->inflight_slot, tag, q->tag);
+				     sp->name, q->index, q->head, tag, want);
+		/* Counted already: the others are settled by the abort. */
+		q->head = (q->head + 1) % SACC_PCI_RING_SIZE;
+		if (--q->nr_inflight)
+			sacc_queue_abort(q);
+		sacc_queue_forget(q);
 		job->fault = SACC_JOB_FAULT_ERROR;
 		return -EIO;
+	}
+	q->head = (q->head + 1) % SACC_PCI_RING_SIZE;
+	if (!--q->nr_inflight)
+		sacc_queue_forget(q);
+	return 0;
+}
+
+/**
+ * sacc_queue_drain() - wait for every descriptor in flight, results unused
+ * @q: the queue, from sacc_queue_acquire()
+ * @job: the job, for its @fault and @error when a descriptor fails
+ *
+ * Return: 0, or the first error of sacc_queue_reap() (nothing is in flight
+ * afterwards either way).
+ */
+int sacc_queue_drain(struct sacc_pci_queue *q, struct sacc_job *job)
+{
+	u64 result;
+	int ret;
+
+	while (q->nr_inflight) {
+		ret = sacc_queue_reap(q, &result, job);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

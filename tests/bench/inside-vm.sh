@@ -7,7 +7,9 @@
 #   B4 fairness                     sacc-bench, default module parameters
 #   B5 scale                        sacc-bench, sacc.ko reloaded with 256 queues
 #   B9 management                   mdevctl-lite vs Debian's mdevctl, reloaded with 32
-# and loads sacc.ko with its defaults again at the end.
+# and loads sacc.ko with its defaults again; then
+#   B7 in a guest                   an L2 VM on a sacc-1q instance: sacc-job bench
+#                                   --sweep (COPY through sacc_pci.ko vs memcpy, in L2)
 #
 # Every result row is a JSON line appended to $SACC_RUN/results/bench.jsonl (the host's
 # tests/bench/report.py turns them into build/bench/). TAP on stdout: one line per
@@ -159,5 +161,55 @@ else
 fi
 
 if reload; then ok "sacc.ko loaded again with its defaults"; else nok "cannot load sacc.ko again with its defaults"; fi
-diag "B7 (through the guest driver in an L2 VM) is not built yet: see docs/performance.md"
+
+# ---- B7: through the guest driver in an L2 VM ------------------------------------------
+# One L2 guest (tests/nested/l2.sh, l2-init's sweep step) on a sacc-1q instance runs
+# `sacc-job bench --sweep` $reps times: per size COPY through sacc_pci.ko, then
+# memcpy() in the same L2 guest, back to back; the ratio is taken per repetition.
+b7_seconds=2
+[ "$quick" = 0 ] || b7_seconds=1
+b7() {
+	local types=/sys/class/mdev_bus/sacc0/mdev_supported_types/sacc-1q uuid out size
+	local -a m c r
+	[ -n "${SACC_L2_INITRD:-}" ] || { echo "no L2 guest prepared (tests/nested/prepare.sh)" >&2; return 1; }
+	. "$SACC_REPO/tests/nested/l2.sh"
+	L2_DIR=/tmp/bench-b7
+	l2_setup
+	uuid="$(cat /proc/sys/kernel/random/uuid)"
+	echo "$uuid" >"$types/create" || { echo "cannot create a sacc-1q instance" >&2; return 1; }
+	L2_APPEND="sacc_reps=$reps" L2_CPU=0 l2_start b7 "$uuid" sweep 1 "$b7_seconds"
+	l2_wait b7
+	echo 1 >"/sys/bus/mdev/devices/$uuid/remove"
+	mkdir -p "$SACC_RUN/bench-b7"
+	cp -r "$L2_DIR"/. "$SACC_RUN/bench-b7/" 2>/dev/null
+	l2_retries b7 >&2
+	out="$L2_DIR/b7/results/boot-1/sweep.out"
+	if [ "$(l2_rc b7 1 sweep)" != 0 ]; then
+		echo "the L2 guest's sacc-job bench --sweep failed (status $(l2_rc b7 1 sweep)):" >&2
+		cat "$out" >&2 2>/dev/null
+		return 1
+	fi
+	l2_console_clean b7 || { echo "the L2 guest's kernel reported:" >&2; cat "$L2_DIR/b7/kernel-reports.txt" >&2; return 1; }
+	for ((size = 4096; size <= 16777216; size *= 4)); do
+		m=() c=() r=()
+		while read -r sz mb cp ra; do
+			[ "$sz" = "$size" ] || continue
+			m+=("$mb") c+=("$cp") r+=("$ra")
+		done < <(sed -n 's/^sweep op=copy size=\([0-9]*\) threads=1 MBps=\([0-9.]*\) memcpy_MBps=\([0-9.]*\) ratio=\([0-9.]*\)$/\1 \2 \3 \4/p' "$out")
+		[ "${#m[@]}" = "$reps" ] || { echo "B7: ${#m[@]} results for size $size, expected $reps" >&2; return 1; }
+		read -r mm mmin mmax <<<"$(stats "${m[@]}")"
+		read -r cm cmin cmax <<<"$(stats "${c[@]}")"
+		read -r rm rmin rmax <<<"$(stats "${r[@]}")"
+		printf '{"bench": "B7", "size": %d, "reps": %d, "seconds": %s, "mbs_sacc_job": %s, "mbs_sacc_job_min": %s, "mbs_sacc_job_max": %s, "mbs_memcpy": %s, "mbs_memcpy_min": %s, "mbs_memcpy_max": %s, "ratio_memcpy": %s, "ratio_memcpy_min": %s, "ratio_memcpy_max": %s}\n' \
+			"$size" "$reps" "$b7_seconds" "$mm" "$mmin" "$mmax" "$cm" "$cmin" "$cmax" "$rm" "$rmin" "$rmax" >>"$rows"
+	done
+}
+say "B7 ..."
+t0=$SECONDS
+if b7 >&2; then
+	ok "B7 ran: sacc-job bench --sweep in an L2 guest, every sampled copy verified ($((SECONDS - t0)) s)"
+else
+	nok "B7: the L2 run failed (see bench.log and bench-b7/)"
+fi
+say "B7 done in $((SECONDS - t0)) s"
 tap_plan

@@ -96,7 +96,8 @@ fi
 # Nested suites start L2 guests inside the VM: their kernel, driver and initramfs are
 # built here, on the host.
 l2_env="SACC_L2_KERNEL='' SACC_L2_INITRD='' SACC_L2_QEMU='' SACC_L2_QEMU_ARGS=''"
-if printf '%s\n' "${suites[@]}" | grep -qE '^(nested-|selftest-nested$|demo$)'; then
+# (bench: B7 runs sacc-job in an L2 guest.)
+if printf '%s\n' "${suites[@]}" | grep -qE '^(nested-|selftest-nested$|demo$|bench$)'; then
 	l2_env="$("$repo/tests/nested/prepare.sh")" || die "[$kind] cannot prepare the L2 guests"
 fi
 initrd="$("$here/initramfs.sh" "$kdir")"

@@ -8,6 +8,13 @@
  * FILL byte for byte, with the destination scrambled first so that a job that did
  * nothing cannot pass. Prints
  *   bench op=copy size=1048576 threads=2 jobs=N bytes=N seconds=S MBps=X
+ *
+ * --op memcpy is the CPU baseline: the same loop, buffers and checks, with
+ * memcpy() instead of a COPY job (no device needed, and --device is refused).
+ * --sweep runs COPY and memcpy (the same work; main() refuses any other --op),
+ * one after the other, for --seconds each at every size from 4 KiB to 16 MiB
+ * (x4), and prints one line per size:
+ *   sweep op=copy size=4096 threads=1 MBps=X memcpy_MBps=Y ratio=Z
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +33,12 @@
 #include "tool.h"
 
 #define VERIFY_EVERY	16
+
+/* The name of a bench op: op_name() does not know memcpy. */
+static const char *bench_op_name(unsigned int op)
+{
+	return op == BENCH_OP_MEMCPY ? "memcpy" : op_name(op);
+}
 
 /* What the workers share: the start line and the stop flag. */
 struct race {
@@ -60,9 +73,10 @@ static void prepare(struct worker *w, struct prng *rng, struct sacc_job *job,
 
 	switch (w->o->op) {
 	case SACC_JOB_OP_COPY:
+	case BENCH_OP_MEMCPY:
 		if (verify)
 			memset(dst, (int)prng_below(rng, 256), len);
-		job_init(job, w->o->op, len, src, dst, 0);
+		job_init(job, SACC_JOB_OP_COPY, len, src, dst, 0);
 		break;
 	case SACC_JOB_OP_FILL:
 		if (verify)
@@ -87,6 +101,7 @@ static int check(struct worker *w, const struct sacc_job *job, const unsigned ch
 
 	switch (w->o->op) {
 	case SACC_JOB_OP_COPY:
+	case BENCH_OP_MEMCPY:
 		bad = verify && ref_check(dst, src, len, why, sizeof(why));
 		break;
 	case SACC_JOB_OP_FILL:
@@ -102,7 +117,7 @@ static int check(struct worker *w, const struct sacc_job *job, const unsigned ch
 	}
 	if (bad)
 		fprintf(stderr, PROG ": %s: %s %zu bytes on queue %u FAILED: %s\n", w->o->device,
-			op_name(w->o->op), len, job->queue, why);
+			bench_op_name(w->o->op), len, job->queue, why);
 	return bad;
 }
 
@@ -126,17 +141,28 @@ static void *worker_run(void *arg)
 	if (w->o->op == SACC_JOB_OP_CRC32C)
 		want = crc32c(0, src, len);
 
-	fd = dev_open(w->o->device);
-	if (fd < 0)
+	fd = w->o->op == BENCH_OP_MEMCPY ? -1 : dev_open(w->o->device);
+	if (fd < 0 && w->o->op != BENCH_OP_MEMCPY)
 		w->failed = 1;
 	pthread_barrier_wait(&w->race->ready);
 	pthread_barrier_wait(&w->race->go);
-	if (fd < 0)
+	if (w->failed)
 		goto out;
 	do {
 		int verify = w->jobs % VERIFY_EVERY == 0;
 
 		prepare(w, &rng, &job, src, dst, verify);
+		if (w->o->op == BENCH_OP_MEMCPY) {
+			memcpy(dst, src, len);
+			/* The copy happens, whatever the optimiser sees. */
+			__asm__ volatile("" : : "r"(dst) : "memory");
+			w->jobs++;
+			if (check(w, &job, src, dst, want, verify)) {
+				w->failed = 1;
+				break;
+			}
+			continue;
+		}
 		err = dev_submit(fd, &job);
 		if (err) {
 			dev_report(w->o->device, &job, err);
@@ -149,8 +175,9 @@ static void *worker_run(void *arg)
 			break;
 		}
 	} while (!atomic_load(&w->race->stop) && now() < w->race->deadline);
-	close(fd);
 out:
+	if (fd >= 0)
+		close(fd);
 	if (w->failed)
 		atomic_store(&w->race->stop, 1);
 	free(src);
@@ -158,11 +185,12 @@ out:
 	return NULL;
 }
 
-int cmd_bench(const struct opts *o)
+/* One run of o->op at o->size; its throughput in 10^6 bytes/s in @mbps. */
+static int bench_once(const struct opts *o, uint64_t rng_seed, double *mbps, int print)
 {
 	struct worker *w = calloc(o->threads, sizeof(*w));
-	uint64_t rng_seed = opts_rng_seed(o), jobs = 0, bytes;
 	struct race race = { .stop = 0 };
+	uint64_t jobs = 0, bytes;
 	double start, elapsed;
 	int failed = 0, err;
 
@@ -170,14 +198,6 @@ int cmd_bench(const struct opts *o)
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_FAIL;
 	}
-	/* One clear message if the device is not there, not one per thread. */
-	err = dev_open(o->device);
-	if (err < 0) {
-		free(w);
-		return EXIT_FAIL;
-	}
-	close(err);
-
 	pthread_barrier_init(&race.ready, NULL, o->threads + 1);
 	pthread_barrier_init(&race.go, NULL, o->threads + 1);
 	for (unsigned int i = 0; i < o->threads; i++) {
@@ -202,12 +222,57 @@ int cmd_bench(const struct opts *o)
 	}
 	elapsed = now() - start;
 	bytes = jobs * o->size;
-	printf("bench op=%s size=%llu threads=%u jobs=%llu bytes=%llu seconds=%.2f MBps=%.1f\n",
-	       op_name(o->op), (unsigned long long)o->size, o->threads,
-	       (unsigned long long)jobs, (unsigned long long)bytes, elapsed,
-	       elapsed > 0 ? bytes / elapsed / 1e6 : 0.0);
+	*mbps = elapsed > 0 ? bytes / elapsed / 1e6 : 0.0;
+	if (print)
+		printf("bench op=%s size=%llu threads=%u jobs=%llu bytes=%llu seconds=%.2f MBps=%.1f\n",
+		       bench_op_name(o->op),
+		       (unsigned long long)o->size, o->threads, (unsigned long long)jobs,
+		       (unsigned long long)bytes, elapsed, *mbps);
 	pthread_barrier_destroy(&race.ready);
 	pthread_barrier_destroy(&race.go);
 	free(w);
 	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+/* --sweep: COPY (o->op) and memcpy, the same work, at 4 KiB, 16 KiB ... 16 MiB. */
+static int bench_sweep(const struct opts *o, uint64_t rng_seed)
+{
+	struct opts run = *o;
+	double dev, cpu;
+	int ret;
+
+	for (uint64_t size = 4096; size <= 16 << 20; size *= 4) {
+		run.size = size;
+		run.op = o->op;
+		ret = bench_once(&run, rng_seed, &dev, 0);
+		if (ret)
+			return ret;
+		run.op = BENCH_OP_MEMCPY;
+		ret = bench_once(&run, rng_seed, &cpu, 0);
+		if (ret)
+			return ret;
+		printf("sweep op=%s size=%llu threads=%u MBps=%.1f memcpy_MBps=%.1f ratio=%.4f\n",
+		       op_name(o->op), (unsigned long long)size, o->threads, dev, cpu,
+		       cpu > 0 ? dev / cpu : 0.0);
+		fflush(stdout);
+	}
+	return EXIT_OK;
+}
+
+int cmd_bench(const struct opts *o)
+{
+	uint64_t rng_seed = opts_rng_seed(o);
+	double mbps;
+	int fd;
+
+	if (o->op != BENCH_OP_MEMCPY) {
+		/* One clear message if the device is not there, not one per thread. */
+		fd = dev_open(o->device);
+		if (fd < 0)
+			return EXIT_FAIL;
+		close(fd);
+	}
+	if (o->sweep)
+		return bench_sweep(o, rng_seed);
+	return bench_once(o, rng_seed, &mbps, 1);
 }

@@ -55,7 +55,8 @@ void job_init(struct sacc_job *job, unsigned int op, uint64_t len, const void *s
 
 const char *op_name(unsigned int op)
 {
-	static char buf[16];
+	/* Per thread: bench's workers report failures concurrently. */
+	static _Thread_local char buf[16];
 
 	switch (op) {
 	case SACC_JOB_OP_COPY:		return "copy";

@@ -32,6 +32,7 @@ enum {
 	O_SECONDS = 1 << 9,
 	O_THREADS = 1 << 10,
 	O_TIMEOUT = 1 << 11,
+	O_SWEEP = 1 << 12,
 };
 
 struct command {
@@ -60,9 +61,11 @@ static const struct command commands[] = {
 	{ "selftest", cmd_selftest, 0, O_DEVICE | O_ROUNDS | O_MAX_SIZE | O_SEED_RNG,
 	  "[--rounds N] [--max-size N] [--seed-rng N]",
 	  "every op on many sizes and alignments, plus invalid requests; TAP output" },
-	{ "bench", cmd_bench, 0, O_DEVICE | O_OP | O_SIZE | O_SECONDS | O_THREADS | O_SEED_RNG,
-	  "[--op OP] [--size N] [--seconds S] [--threads T]",
-	  "repeat jobs for S seconds in T threads, print the throughput" },
+	{ "bench", cmd_bench, 0,
+	  O_DEVICE | O_OP | O_SIZE | O_SECONDS | O_THREADS | O_SEED_RNG | O_SWEEP,
+	  "[--op OP] [--size N | --sweep] [--seconds S] [--threads T]",
+	  "repeat jobs for S seconds in T threads, print the throughput;\n"
+	  "            --sweep: COPY against memcpy at 4K to 16M" },
 	{ "wait-gone", cmd_wait_gone, 0, O_DEVICE | O_TIMEOUT | O_SEED_RNG, "[--timeout S]",
 	  "run small checked copies until the device is unplugged" },
 };
@@ -82,6 +85,7 @@ static const struct option long_options[] = {
 	{ "seconds", required_argument, NULL, 't' },
 	{ "threads", required_argument, NULL, 'T' },
 	{ "timeout", required_argument, NULL, 'w' },
+	{ "sweep", no_argument, NULL, 'W' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -109,8 +113,12 @@ static void usage(FILE *f)
 		"  -r, --seed-rng N    seed of the data generator (default: from the clock)\n"
 		"  -n, --rounds N      selftest: random sizes per op (default 4)\n"
 		"  -m, --max-size N    selftest: largest random size (default 4M)\n"
-		"  -o, --op OP         bench: copy, fill, compare or crc32c (default copy)\n"
-		"  -t, --seconds S     bench: duration (default 5)\n"
+		"  -o, --op OP         bench: copy, fill, compare or crc32c (default copy),\n"
+		"                      or memcpy (the CPU's memcpy(), no device: not with\n"
+		"                      --device)\n"
+		"  -W, --sweep         bench: COPY and memcpy (the same work) at 4K, 16K ...\n"
+		"                      16M, one line each; only with --op copy\n"
+		"  -t, --seconds S     bench: duration (default 5; with --sweep, each run 1)\n"
 		"  -T, --threads T     bench: threads, each with its own open file (default 1)\n"
 		"  -w, --timeout S     wait-gone: give up after S seconds (default 60)\n"
 		"  -h, --help          this help\n"
@@ -181,9 +189,9 @@ static int set_option(struct opts *o, int c, const char *arg, unsigned int *give
 		*given |= O_MAX_SIZE;
 		break;
 	case 'o':
-		o->op = op_parse(arg);
+		o->op = strcmp(arg, "memcpy") ? op_parse(arg) : BENCH_OP_MEMCPY;
 		if (!o->op)
-			return bad_value("op", arg, "copy, fill, compare or crc32c");
+			return bad_value("op", arg, "copy, fill, compare, crc32c or memcpy");
 		*given |= O_OP;
 		break;
 	case 't':
@@ -196,6 +204,10 @@ static int set_option(struct opts *o, int c, const char *arg, unsigned int *give
 			return bad_value("threads", arg, "1 to 64");
 		o->threads = (unsigned int)v;
 		*given |= O_THREADS;
+		break;
+	case 'W':
+		o->sweep = true;
+		*given |= O_SWEEP;
 		break;
 	case 'w':
 		if (parse_seconds(arg, &o->timeout))
@@ -213,6 +225,7 @@ static const char *option_name(unsigned int bit)
 		{ O_SEED, "seed" }, { O_SEED_RNG, "seed-rng" }, { O_DIFF_AT, "diff-at" },
 		{ O_ROUNDS, "rounds" }, { O_MAX_SIZE, "max-size" }, { O_OP, "op" },
 		{ O_SECONDS, "seconds" }, { O_THREADS, "threads" }, { O_TIMEOUT, "timeout" },
+		{ O_SWEEP, "sweep" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -250,7 +263,7 @@ int main(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:s:p:S:r:D:n:m:o:t:T:w:h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:s:p:S:r:D:n:m:o:t:T:w:Wh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -298,6 +311,22 @@ int main(int argc, char **argv)
 		o.op = cmd->op;
 	if (cmd->run == cmd_bench && !o.size_set)
 		o.size = 1 << 20;
+	if (o.sweep && (given & O_SIZE)) {
+		fprintf(stderr, PROG ": bench: --sweep chooses the sizes, --size does not go with it\n");
+		return EXIT_USAGE;
+	}
+	if (o.sweep && o.op != SACC_JOB_OP_COPY) {
+		/* A ratio against memcpy means something only for the same work. */
+		fprintf(stderr, PROG ": bench: --sweep compares COPY with memcpy; it does not take --op %s\n",
+			o.op == BENCH_OP_MEMCPY ? "memcpy" : op_name(o.op));
+		return EXIT_USAGE;
+	}
+	if (cmd->run == cmd_bench && o.op == BENCH_OP_MEMCPY && (given & O_DEVICE)) {
+		fprintf(stderr, PROG ": bench: --op memcpy uses no device; it does not take --device\n");
+		return EXIT_USAGE;
+	}
+	if (o.sweep && !(given & O_SECONDS))
+		o.seconds = 1;
 	if (o.op == SACC_JOB_OP_COMPARE && o.diff_at >= 0 && (uint64_t)o.diff_at >= o.size) {
 		fprintf(stderr, PROG ": --diff-at %lld is beyond --size %llu\n",
 			(long long)o.diff_at, (unsigned long long)o.size);

@@ -17,6 +17,9 @@
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_TIMEOUT	3	/* wait-gone: the device stayed */
 
+/* bench --op memcpy: the CPU baseline, not a device op (those are below 0x100). */
+#define BENCH_OP_MEMCPY	0x100
+
 #define DIFF_AT_RANDOM	(-1)	/* compare: a difference at a random offset */
 #define DIFF_AT_NONE	(-2)	/* compare: equal buffers */
 
@@ -33,8 +36,10 @@ struct opts {
 	int64_t diff_at;	/* compare: offset, DIFF_AT_RANDOM or DIFF_AT_NONE */
 	unsigned int rounds;	/* selftest: random sizes per op */
 	uint64_t max_size;	/* selftest: largest random size */
-	unsigned int op;	/* bench and the single-job commands: SACC_JOB_OP_* */
-	double seconds;		/* bench: duration */
+	unsigned int op;	/* bench and the single-job commands: SACC_JOB_OP_*;
+				 * bench also BENCH_OP_MEMCPY */
+	double seconds;		/* bench: duration (of each run with --sweep) */
+	bool sweep;		/* bench: COPY at 4 KiB ... 16 MiB, each against memcpy */
 	unsigned int threads;	/* bench */
 	double timeout;		/* wait-gone: seconds */
 };
