@@ -216,6 +216,28 @@ static void sacc_bounce_post(const struct sacc_bounce_run *r, u32 i, u64 pattern
 }
 
 /*
+ * COMPARE of @n bytes at byte @base of the job answered @result (the offset of
+ * the first difference, or all ones for equal).
+ * Return: 0 when equal, 1 when the job is decided (job->result set), -EIO when
+ * the device reported an offset beyond what it compared.
+ */
+static int sacc_compare_result(struct sacc_pci_queue *q, struct sacc_job *job,
+			       u64 base, u32 n, u64 result)
+{
+	if (result == ~0ULL)
+		return 0;
+	if (result >= n) {
+		dev_warn_ratelimited(&q->sp->pdev->dev,
+				     "%s: COMPARE of %u bytes reported offset %llu\n",
+				     q->sp->name, n, result);
+		job->fault = SACC_JOB_FAULT_ERROR;
+		return -EIO;
+	}
+	job->result = base + result;
+	return 1;
+}
+
+/*
  * Chunk @i completed with @result: copy the destination out, or take COMPARE's
  * answer. Return: 0, 1 when the job is decided (a difference), or an errno.
  */
@@ -232,17 +254,7 @@ static int sacc_bounce_out(const struct sacc_bounce_run *r, u32 i, u64 result)
 			return -EFAULT;
 		return 0;
 	case SACC_JOB_OP_COMPARE:
-		if (result == ~0ULL)
-			return 0;
-		if (result >= n) {
-			dev_warn_ratelimited(&q->sp->pdev->dev,
-					     "%s: COMPARE of %u bytes reported offset %llu\n",
-					     q->sp->name, n, result);
-			job->fault = SACC_JOB_FAULT_ERROR;
-			return -EIO;
-		}
-		job->result = off + result;
-		return 1;
+		return sacc_compare_result(q, job, off, n, result);
 	}
 	return 0;
 }
@@ -595,19 +607,15 @@ static int sacc_direct_run(struct sacc_pci_queue *q, struct sacc_job *job,
 		k = offs[done % SACC_PCI_PIN_DEPTH];
 		n = lens[done % SACC_PCI_PIN_DEPTH];
 		done++;
-		if (job->op != SACC_JOB_OP_COMPARE || result == ~0ULL)
+		if (job->op != SACC_JOB_OP_COMPARE)
+			continue;
+		ret = sacc_compare_result(q, job, k, n, result);
+		if (!ret)
 			continue;
 		/* Decided: nothing behind this piece matters any more. */
 		sacc_queue_abort(q);
-		if (result >= n) {
-			dev_warn_ratelimited(&q->sp->pdev->dev,
-					     "%s: COMPARE of %u bytes reported offset %llu\n",
-					     q->sp->name, n, result);
-			job->fault = SACC_JOB_FAULT_ERROR;
-			return -EIO;
-		}
-		job->result = k + result;
-		return 0;	/* the first difference, also before a signal */
+		/* The first difference, also before a signal. */
+		return ret < 0 ? ret : 0;
 	}
 	ret = sacc_queue_drain(q, job);
 	return stop ?: ret;
