@@ -399,6 +399,7 @@ int sacc_cfg_read(const struct sacc_cfg *cfg, unsigned int off, unsigned int len
 int sacc_cfg_write(struct sacc_cfg *cfg, unsigned int off, unsigned int len,
 		   u32 val);
 bool sacc_cfg_intx_disabled(const struct sacc_cfg *cfg);
+bool sacc_cfg_bus_master(const struct sacc_cfg *cfg);
 void sacc_cfg_set_intx_pending(struct sacc_cfg *cfg, bool pending);
 
 /* Registers of the window, as sacc_regs_decode() names them. */
@@ -448,8 +449,11 @@ struct sacc_reg_desc {
  * @error_info: Q_ERROR_INFO
  * @coalesce: Q_INTR_COALESCE
  * @gen: changes whenever the queue is enabled, disabled or reset, or the function
- *       stops (CTRL.ENABLE cleared, fatal error), so that the engine can tell a
- *       descriptor it fetched before is stale; not a register
+ *       stops (CTRL.ENABLE cleared, fatal error), so that the engine stops a
+ *       descriptor it fetched before at its next step; not a register
+ * @era: changes when the queue is enabled or reset (its indices start again): a
+ *       descriptor of an older era is forgotten, but one that completes in its own
+ *       era after the queue stopped still moves Q_HEAD; not a register
  */
 struct sacc_queue_regs {
 	u32 base_lo;
@@ -462,6 +466,7 @@ struct sacc_queue_regs {
 	u32 error_info;
 	u32 coalesce;
 	u32 gen;
+	u32 era;
 };
 
 /**
@@ -545,9 +550,10 @@ struct sacc_mdev;
  * @coalesce_timer: USECS after the first counted completion of a round, queues
  *                  @coalesce_work (it cannot take the instance lock itself)
  * @coalesce_work: raises the cause if the round is still the timer's
- * @job_active: @job holds a paused descriptor; this and the next four belong to
+ * @job_active: @job holds a paused descriptor; this and the next five belong to
  *              the thread that runs the queue
  * @job_gen: the queue generation @job was fetched under
+ * @job_era: the queue era @job was fetched in
  * @job_head: its ring index
  * @job_size: Q_SIZE when it was fetched (validated)
  * @job: the descriptor in execution and its checkpoint
@@ -565,6 +571,7 @@ struct sacc_queue {
 	struct work_struct coalesce_work;
 	bool job_active;
 	u32 job_gen;
+	u32 job_era;
 	u32 job_head;
 	u32 job_size;
 	struct sacc_job job;
@@ -659,7 +666,7 @@ int sacc_engine_start(struct sacc_engine *e, unsigned int nr, const char *name);
 void sacc_engine_stop(struct sacc_engine *e);
 void sacc_engine_kick(struct sacc_mdev *smdev);
 void sacc_engine_quiesce(struct sacc_mdev *smdev);
-void sacc_engine_quiesce_disabled(struct sacc_mdev *smdev);
+void sacc_engine_quiesce_stopped(struct sacc_mdev *smdev);
 void sacc_queues_init(struct sacc_mdev *smdev);
 void sacc_queues_stop_timers(struct sacc_mdev *smdev);
 void sacc_queues_flush_coalesced(struct sacc_mdev *smdev);

@@ -144,6 +144,18 @@ bool sacc_cfg_intx_disabled(const struct sacc_cfg *cfg)
 EXPORT_SYMBOL_IF_KUNIT(sacc_cfg_intx_disabled);
 
 /**
+ * sacc_cfg_bus_master() - whether the function may master the bus (DMA)
+ * @cfg: the configuration space
+ *
+ * Return: true when PCI_COMMAND_MASTER is set.
+ */
+bool sacc_cfg_bus_master(const struct sacc_cfg *cfg)
+{
+	return get_unaligned_le16(cfg->val + PCI_COMMAND) & PCI_COMMAND_MASTER;
+}
+EXPORT_SYMBOL_IF_KUNIT(sacc_cfg_bus_master);
+
+/**
  * sacc_cfg_set_intx_pending() - reflect a pending INTx in the status register
  * @cfg: the configuration space
  * @pending: whether the function asserts INTx

@@ -22,6 +22,7 @@
  * it is enabled, disabled or reset, and the result of a descriptor fetched under
  * an older generation is dropped.
  */
+#include <kunit/visibility.h>
 #include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
@@ -34,14 +35,25 @@
 /* Work an engine does on a queue per turn. */
 #define SACC_QUANTUM_BYTES	(256 * 1024)
 
-static bool sacc_queue_runnable(struct sacc_mdev *smdev, unsigned int q)
+/*
+ * The queue may go on: the device is open, enabled, not in a fatal error and may
+ * master the bus; the queue is enabled and not halted.
+ */
+static bool sacc_queue_live(struct sacc_mdev *smdev, unsigned int q)
 {
 	const struct sacc_regs *regs = &smdev->regs;
-	const struct sacc_queue_regs *qr = &regs->q[q];
 
 	lockdep_assert_held(&smdev->lock);
 	return smdev->open && (regs->ctrl & SACC_CTRL_ENABLE) && !regs->fatal &&
-	       (qr->ctrl & SACC_Q_CTRL_ENABLE) && !qr->error && qr->head != qr->tail;
+	       sacc_cfg_bus_master(&smdev->cfg) &&
+	       (regs->q[q].ctrl & SACC_Q_CTRL_ENABLE) && !regs->q[q].error;
+}
+
+/* The queue may go on and has work. */
+static bool sacc_queue_runnable(struct sacc_mdev *smdev, unsigned int q)
+{
+	lockdep_assert_held(&smdev->lock);
+	return sacc_queue_live(smdev, q) && smdev->regs.q[q].head != smdev->regs.q[q].tail;
 }
 
 /**
@@ -71,6 +83,7 @@ void sacc_engine_kick(struct sacc_mdev *smdev)
 	if (nr)
 		wake_up_nr(&e->wq, nr);	/* one engine per queue, not all of them */
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_engine_kick);
 
 /*
  * Wait until no engine runs queue @q, which was just stopped (disabled, reset or
@@ -91,24 +104,30 @@ static void sacc_queue_wait_stopped(struct sacc_mdev *smdev, unsigned int q)
 }
 
 /**
- * sacc_engine_quiesce() - take the instance's queues off the run list and wait
- * until no engine runs one of them
+ * sacc_engine_quiesce() - after a reset or close: take the instance's queues that
+ * cannot run off the run list and wait until no engine runs a stopped one
  * @smdev: the instance; its lock must not be held (this sleeps)
+ *
+ * A queue the user enabled and rang again after the reset was put back on the run
+ * list by that doorbell: it stays there (taking it off would stall it until the
+ * next doorbell). After a close no queue can run: none stays.
  */
 void sacc_engine_quiesce(struct sacc_mdev *smdev)
 {
 	struct sacc_engine *e = &smdev->parent->engine;
 	unsigned int q;
 
+	spin_lock(&smdev->lock);
 	spin_lock(&e->lock);
 	for (q = 0; q < SACC_MAX_QUEUES; q++) {
-		if (smdev->queues[q].queued) {
+		if (smdev->queues[q].queued && !sacc_queue_runnable(smdev, q)) {
 			list_del(&smdev->queues[q].node);
 			smdev->queues[q].queued = false;
 			smdev->nr_busy--;
 		}
 	}
 	spin_unlock(&e->lock);
+	spin_unlock(&smdev->lock);
 	for (q = 0; q < SACC_MAX_QUEUES; q++)
 		sacc_queue_wait_stopped(smdev, q);
 	/*
@@ -119,26 +138,28 @@ void sacc_engine_quiesce(struct sacc_mdev *smdev)
 	spin_lock(&smdev->lock);
 	spin_unlock(&smdev->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_engine_quiesce);
 
 /**
- * sacc_engine_quiesce_disabled() - wait until no engine runs a queue that is now
- * disabled (alone or through CTRL.ENABLE)
+ * sacc_engine_quiesce_stopped() - wait until no engine runs a queue that may not
+ * go on now: disabled, alone or through CTRL.ENABLE, halted, stopped by a fatal
+ * error or with bus mastering off
  * @smdev: the instance; its lock must not be held (this sleeps)
  */
-void sacc_engine_quiesce_disabled(struct sacc_mdev *smdev)
+void sacc_engine_quiesce_stopped(struct sacc_mdev *smdev)
 {
 	unsigned int q;
 	bool off;
 
 	for (q = 0; q < smdev->regs.nr_queues; q++) {
 		spin_lock(&smdev->lock);
-		off = !(smdev->regs.ctrl & SACC_CTRL_ENABLE) ||
-		      !(smdev->regs.q[q].ctrl & SACC_Q_CTRL_ENABLE);
+		off = !sacc_queue_live(smdev, q);
 		spin_unlock(&smdev->lock);
 		if (off)
 			sacc_queue_wait_stopped(smdev, q);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_engine_quiesce_stopped);
 
 /*
  * Raise the queue's cause for the completions counted (instance lock held): the
@@ -181,17 +202,20 @@ static void sacc_queue_count(struct sacc_mdev *smdev, struct sacc_queue *queue,
 /*
  * Account for the descriptor at ring index @head, under the instance's lock: advance
  * the head, record a fault, count @nintr completions for the queue's interrupt
- * cause (the descriptor's own FLAG_INTR and its BATCH elements').
+ * cause (the descriptor's own FLAG_INTR and its BATCH elements'). A descriptor
+ * that completed while the queue was being stopped (its record is written) still
+ * counts: Q_HEAD moves past it, so that when the stopping write returns every
+ * descriptor before Q_HEAD has completed and the one at Q_HEAD has not.
  */
 static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
-			      u32 gen, u32 head, u32 size, unsigned int nintr, u8 err,
+			      u32 era, u32 head, u32 size, unsigned int nintr, u8 err,
 			      const struct sacc_job *job)
 {
 	struct sacc_queue_regs *qr = &smdev->regs.q[queue->index];
 
 	lockdep_assert_held(&smdev->lock);
-	if (qr->gen != gen)
-		return;		/* enabled, disabled or reset meanwhile: forget it */
+	if (qr->era != era)
+		return;		/* enabled again or reset meanwhile: forget it */
 
 	if (!err) {
 		smdev->stats.ops += job->ops;
@@ -212,6 +236,9 @@ static void sacc_queue_finish(struct sacc_mdev *smdev, struct sacc_queue *queue,
 			sacc_queue_raise(smdev, queue);
 	} else {
 		sacc_queue_count(smdev, queue, nintr);
+		/* Stopped meanwhile: what was counted is raised at once (12.6). */
+		if (queue->coalesced && !sacc_queue_live(smdev, queue->index))
+			sacc_queue_raise(smdev, queue);
 	}
 	sacc_irq_update(smdev);
 }
@@ -236,16 +263,6 @@ static enum hrtimer_restart sacc_coalesce_timeout(struct hrtimer *timer)
 
 	queue_work(system_highpri_wq, &queue->coalesce_work);
 	return HRTIMER_NORESTART;
-}
-
-/* The queue may go on: what sacc_queue_runnable() asks but for work left. */
-static bool sacc_queue_live(struct sacc_mdev *smdev, unsigned int q)
-{
-	const struct sacc_regs *regs = &smdev->regs;
-
-	lockdep_assert_held(&smdev->lock);
-	return smdev->open && (regs->ctrl & SACC_CTRL_ENABLE) && !regs->fatal &&
-	       (regs->q[q].ctrl & SACC_Q_CTRL_ENABLE) && !regs->q[q].error;
 }
 
 /*
@@ -310,7 +327,7 @@ static void sacc_queue_paused(struct sacc_queue *queue)
 	struct sacc_mdev *smdev = queue->smdev;
 
 	spin_lock(&smdev->lock);
-	if (smdev->regs.q[queue->index].gen == queue->job_gen) {
+	if (smdev->regs.q[queue->index].era == queue->job_era) {
 		sacc_queue_count(smdev, queue, queue->job.intr);
 		if (!queue->job_active && queue->coalesced)
 			sacc_queue_raise(smdev, queue);
@@ -352,6 +369,7 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 		}
 		if (!queue->job_active) {
 			queue->job_gen = qr->gen;
+			queue->job_era = qr->era;
 			queue->job_head = qr->head;
 			queue->job_size = qr->size;
 			tail = qr->tail;
@@ -386,7 +404,7 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 		err = ret ?: cerr;
 finish:
 		spin_lock(&smdev->lock);
-		sacc_queue_finish(smdev, queue, queue->job_gen, head, size,
+		sacc_queue_finish(smdev, queue, queue->job_era, head, size,
 				  job->intr + (intr && !err), err, job);
 		spin_unlock(&smdev->lock);
 		if (err)
@@ -506,6 +524,7 @@ stop:
 	sacc_engine_stop(e);
 	return -ENOMEM;
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_engine_start);
 
 /**
  * sacc_engine_stop() - stop a parent's engine threads (no instance left)
@@ -522,6 +541,7 @@ void sacc_engine_stop(struct sacc_engine *e)
 		kvfree(t->x.bounce[1]);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_engine_stop);
 
 /**
  * sacc_queues_init() - an instance's queues, idle
@@ -541,6 +561,7 @@ void sacc_queues_init(struct sacc_mdev *smdev)
 		INIT_WORK(&smdev->queues[q].coalesce_work, sacc_coalesce_work);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_queues_init);
 
 /**
  * sacc_queues_flush_coalesced() - raise the cause of every queue that stopped with
@@ -555,8 +576,7 @@ void sacc_queues_flush_coalesced(struct sacc_mdev *smdev)
 
 	lockdep_assert_held(&smdev->lock);
 	for (q = 0; q < regs->nr_queues; q++) {
-		if (!smdev->queues[q].coalesced ||
-		    ((regs->ctrl & SACC_CTRL_ENABLE) && (regs->q[q].ctrl & SACC_Q_CTRL_ENABLE)))
+		if (!smdev->queues[q].coalesced || sacc_queue_live(smdev, q))
 			continue;
 		sacc_queue_raise(smdev, &smdev->queues[q]);
 		raised = true;

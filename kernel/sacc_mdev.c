@@ -142,9 +142,13 @@ static ssize_t sacc_mdev_cfg_rw(struct sacc_mdev *smdev, char __user *buf,
 				size_t count, u64 off, bool write)
 {
 	u8 copy[PCI_CFG_SPACE_SIZE];
+	bool master, stopped;
 	__le32 le = 0;
 	int ret;
 
+	/* @off has 40 bits; the config space API takes the 8 that matter. */
+	if (off >= PCI_CFG_SPACE_SIZE)
+		return -EINVAL;
 	if (!write) {
 		if (count > sizeof(copy))
 			return -EINVAL;
@@ -161,10 +165,19 @@ static ssize_t sacc_mdev_cfg_rw(struct sacc_mdev *smdev, char __user *buf,
 	if (copy_from_user(&le, buf, count))
 		return -EFAULT;
 	spin_lock(&smdev->lock);
+	master = sacc_cfg_bus_master(&smdev->cfg);
 	ret = sacc_cfg_write(&smdev->cfg, off, count, le32_to_cpu(le));
 	if (!ret)	/* the command register may have changed INTx disable */
 		sacc_irq_update(smdev);
+	stopped = master && !sacc_cfg_bus_master(&smdev->cfg);
+	if (stopped)
+		sacc_queues_flush_coalesced(smdev);
+	else if (!master)	/* the queues may go on now */
+		sacc_engine_kick(smdev);
 	spin_unlock(&smdev->lock);
+	/* Bus mastering off: no DMA once the write returns (spec 4.1). */
+	if (stopped)
+		sacc_engine_quiesce_stopped(smdev);
 	return ret ? ret : count;
 }
 
@@ -203,7 +216,7 @@ static ssize_t sacc_mdev_regs_rw(struct sacc_mdev *smdev, char __user *buf,
 		sacc_mdev_reset(smdev, false);
 	else if (fx & SACC_FX_QUEUES)
 		/* A queue or the function was disabled: it is idle when the write returns. */
-		sacc_engine_quiesce_disabled(smdev);
+		sacc_engine_quiesce_stopped(smdev);
 	if (write)
 		return 4;
 	le = cpu_to_le32(val);

@@ -109,7 +109,7 @@ static void sacc_regs_stop_queues(struct sacc_regs *regs)
 void sacc_regs_reset(struct sacc_regs *regs)
 {
 	unsigned int q;
-	u32 gen;
+	u32 gen, era;
 
 	regs->ctrl = 0;
 	regs->fatal = false;
@@ -118,8 +118,10 @@ void sacc_regs_reset(struct sacc_regs *regs)
 	regs->scratch = 0;
 	for (q = 0; q < SACC_MAX_QUEUES; q++) {
 		gen = regs->q[q].gen;
+		era = regs->q[q].era;
 		memset(&regs->q[q], 0, sizeof(regs->q[q]));
 		regs->q[q].gen = gen + 1;
+		regs->q[q].era = era + 1;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_regs_reset);
@@ -303,6 +305,7 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 			q->gen++;
 			if (val & SACC_Q_CTRL_ENABLE) {
 				/* A queue starts from an empty ring at index 0. */
+				q->era++;
 				q->head = 0;
 				q->tail = 0;
 			}

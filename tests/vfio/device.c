@@ -1493,8 +1493,9 @@ TEST_F(dev, irq_info_and_invalid_set_irqs)
 	EXPECT_EQ(-EINVAL, vfio_irq_set(&in->h, VFIO_IRQ_SET_DATA_NONE |
 					VFIO_IRQ_SET_ACTION_UNMASK, VFIO_PCI_ERR_IRQ_INDEX,
 					0, 1, NULL, 0));
-	/* A closed descriptor is not an eventfd. */
+	/* A closed descriptor: EBADF; an open file that is no eventfd: EINVAL (spec 13.3). */
 	EXPECT_EQ(-EBADF, vfio_irq_set_eventfd(&in->h, VFIO_PCI_ERR_IRQ_INDEX, 1000000));
+	EXPECT_EQ(-EINVAL, vfio_irq_set_eventfd(&in->h, VFIO_PCI_ERR_IRQ_INDEX, in->h.device));
 }
 
 TEST_F(dev, loopback_trigger_signals_every_index)
@@ -2032,6 +2033,12 @@ TEST_F(dev, hostile_accesses_fail_with_einval_and_change_nothing)
 		(uint64_t)200 << 40 | 0xffffffffffull, 1ull << 62, (1ull << 62) + 4,
 		0x7ffffffffffffffcull,
 	};
+	const uint64_t cfg = vfio_region_offset(VFIO_PCI_CONFIG_REGION_INDEX);
+	const uint64_t cfg_huge[] = {
+		PCI_CFG_SPACE_SIZE, 0x1000, 1ull << 32, (1ull << 32) + PCI_COMMAND,
+		(1ull << 32) + PCI_CFG_SPACE_SIZE - 4, (1ull << 39) + PCI_COMMAND,
+		(1ull << 40) - 4,
+	};
 	uint32_t ro[] = {
 		SACC_REG_ID, SACC_REG_VERSION, SACC_REG_CAPS, SACC_REG_DEVMEM_SIZE,
 		SACC_REG_STATUS, SACC_QUEUE_REG(0, SACC_Q_HEAD),
@@ -2070,6 +2077,15 @@ TEST_F(dev, hostile_accesses_fail_with_einval_and_change_nothing)
 	for (i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
 		expect_pread_einval(_metadata, &in->h, huge[i], 4);
 		expect_pwrite_einval(_metadata, &in->h, huge[i], 4);
+	}
+	/*
+	 * Configuration space past its 256 bytes, also where the low 32 bits of the
+	 * offset name the command register or the start of the space.
+	 */
+	for (i = 0; i < sizeof(cfg_huge) / sizeof(cfg_huge[0]); i++) {
+		expect_pread_einval(_metadata, &in->h, cfg + cfg_huge[i], 4);
+		expect_pread_einval(_metadata, &in->h, cfg + cfg_huge[i], 2);
+		expect_pwrite_einval(_metadata, &in->h, cfg + cfg_huge[i], 2);
 	}
 	/* Negative offsets: refused by the VFS before the driver sees them. */
 	errno = 0;

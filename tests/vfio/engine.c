@@ -33,6 +33,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "kselftest_harness.h"
@@ -1628,6 +1629,175 @@ static ssize_t read_all(const char *path, char *buf, size_t len)
 	close(fd);
 	buf[got] = '\0';
 	return got;
+}
+
+/* ------------------------------------------------------------------------------
+ * Stopping a busy queue (spec 4.1, 7.2, 12.3): when the stopping write returns,
+ * nothing of the queue touches memory any more, every descriptor before Q_HEAD has
+ * completed (record written, data done) and none from Q_HEAD on has a record.
+ */
+enum stop_how { STOP_QUEUE, STOP_FUNCTION, STOP_FATAL, STOP_MASTER };
+
+static const char *const stop_names[] = {
+	[STOP_QUEUE] = "Q_CTRL.ENABLE = 0", [STOP_FUNCTION] = "CTRL.ENABLE = 0",
+	[STOP_FATAL] = "INTR_TEST.FATAL", [STOP_MASTER] = "COMMAND.MASTER = 0",
+};
+
+#define STOP_N		1000		/* 4 KiB FILLs in flight on a 1024-entry ring */
+#define STOP_LEN	(4 * KiB)
+#define STOP_ROUNDS	6
+
+/* Slice @i of @dst holds @pattern from end to end. */
+static bool stop_filled(const struct dma_buf *dst, unsigned int i, uint64_t pattern)
+{
+	const uint8_t *p = dst->va + (size_t)i * STOP_LEN;
+	size_t k;
+
+	for (k = 0; k < STOP_LEN; k += 8)
+		if (memcmp(p + k, &pattern, 8))
+			return false;
+	return true;
+}
+
+static void stop_write(struct __test_metadata *_metadata, struct qctx *qc,
+		       enum stop_how how)
+{
+	switch (how) {
+	case STOP_QUEUE:
+		qwr(_metadata, qc, SACC_Q_CTRL, 0);
+		break;
+	case STOP_FUNCTION:
+		wr(_metadata, qc->in, SACC_REG_CTRL, 0);
+		break;
+	case STOP_FATAL:
+		wr(_metadata, qc->in, SACC_REG_INTR_TEST, SACC_INTR_TEST_FATAL);
+		break;
+	case STOP_MASTER:
+		ASSERT_EQ(0, cfg_write(&qc->in->h, PCI_COMMAND, 2, PCI_COMMAND_MEMORY));
+		break;
+	}
+}
+
+static void stop_round(struct __test_metadata *_metadata, struct qctx *qc,
+		       struct dma_buf *dst, enum stop_how how, unsigned int round)
+{
+	const char *what = stop_names[how];
+	struct sacc_completion *c[STOP_N], *snap;
+	struct sacc_desc d[STOP_N];
+	uint64_t pattern = 0x0101010101010101ull * (0x40 + round);
+	uint32_t head;
+	unsigned int i, wait_for = 1 + round * 7;
+	size_t rec_bytes = STOP_N * sizeof(struct sacc_completion);
+
+	qctx_reset(_metadata, qc);
+	qc->next_compl = 0;
+	memset(dst->va, 0, dst->len);
+	for (i = 0; i < STOP_N; i++) {
+		d[i] = desc(SACC_OP_FILL, STOP_LEN, 0, dst->iova + i * STOP_LEN, pattern);
+		c[i] = attach(qc, &d[i]);
+	}
+	ASSERT_EQ(0, sacc_submit(&qc->sq, d, STOP_N));
+	ASSERT_EQ(0, sacc_wait_completion(c[wait_for], WAIT_MS, NULL)) {
+		TH_LOG("%s round %u: descriptor %u did not complete", what, round, wait_for);
+	}
+	stop_write(_metadata, qc, how);
+	/* What the device left when the write returned... */
+	head = qrd(_metadata, qc, SACC_Q_HEAD);
+	snap = malloc(rec_bytes + dst->len);
+	ASSERT_NE(NULL, snap);
+	memcpy(snap, c[0], rec_bytes);
+	memcpy((uint8_t *)snap + rec_bytes, dst->va, dst->len);
+	msleep(QUIET_MS);
+	/* ...is what it leaves: nothing is written after it returned. */
+	EXPECT_EQ(head, qrd(_metadata, qc, SACC_Q_HEAD)) TH_LOG("%s round %u: Q_HEAD moved",
+								 what, round);
+	EXPECT_EQ(0, memcmp(snap, c[0], rec_bytes)) {
+		TH_LOG("%s round %u: a completion record was written after the write returned",
+		       what, round);
+	}
+	EXPECT_EQ(0, memcmp((uint8_t *)snap + rec_bytes, dst->va, dst->len)) {
+		TH_LOG("%s round %u: data was written after the write returned", what, round);
+	}
+	free(snap);
+	EXPECT_LT(wait_for, head) TH_LOG("%s round %u: Q_HEAD %u", what, round, head);
+	ASSERT_GE(STOP_N, head);
+	for (i = 0; i < head; i++) {
+		if (c[i]->status != SACC_COMPL_OK || !stop_filled(dst, i, pattern)) {
+			EXPECT_EQ(SACC_COMPL_OK, c[i]->status) {
+				TH_LOG("%s round %u: descriptor %u before Q_HEAD %u", what, round,
+				       i, head);
+			}
+			EXPECT_TRUE(stop_filled(dst, i, pattern)) {
+				TH_LOG("%s round %u: data of descriptor %u before Q_HEAD %u",
+				       what, round, i, head);
+			}
+			break;
+		}
+	}
+	for (i = head; i < STOP_N; i++) {
+		if (c[i]->status) {
+			EXPECT_EQ(0, c[i]->status) {
+				TH_LOG("%s round %u: descriptor %u at or after Q_HEAD %u has a "
+				       "record (status %u)", what, round, i, head, c[i]->status);
+			}
+			break;
+		}
+	}
+	if (how != STOP_FUNCTION && how != STOP_MASTER)
+		return;
+	/* Started again, the queue goes on from Q_HEAD and completes the rest. */
+	if (how == STOP_FUNCTION)
+		wr(_metadata, qc->in, SACC_REG_CTRL, SACC_CTRL_ENABLE);
+	else
+		ASSERT_EQ(0, cfg_write(&qc->in->h, PCI_COMMAND, 2,
+				       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
+	ASSERT_EQ(0, sacc_wait_completion(c[STOP_N - 1], WAIT_MS, NULL)) {
+		TH_LOG("%s round %u: the last descriptor did not complete after the restart",
+		       what, round);
+	}
+	for (i = 0; i < STOP_N; i++) {
+		if (c[i]->status != SACC_COMPL_OK || !stop_filled(dst, i, pattern)) {
+			EXPECT_EQ(SACC_COMPL_OK, c[i]->status) TH_LOG("%s round %u: descriptor %u",
+								      what, round, i);
+			EXPECT_TRUE(stop_filled(dst, i, pattern)) {
+				TH_LOG("%s round %u: data of descriptor %u", what, round, i);
+			}
+			break;
+		}
+	}
+	EXPECT_EQ(STOP_N, qrd(_metadata, qc, SACC_Q_HEAD));
+}
+
+static void stop_flow(struct __test_metadata *_metadata, struct env *e, enum stop_how how)
+{
+	struct inst *in = inst_new(_metadata, e, "sacc0", "sacc-1q");
+	struct dma_buf *dst = buf_at(_metadata, e, in, STOP_N * STOP_LEN, DST_IOVA, true);
+	struct qctx qc;
+	unsigned int r;
+
+	qctx_init(_metadata, e, &qc, in, 0, RING_MAX, 0);
+	for (r = 0; r < STOP_ROUNDS && !_metadata->exit_code; r++)
+		stop_round(_metadata, &qc, dst, how, r);
+}
+
+TEST_F_TIMEOUT(eng, disabling_a_busy_queue_leaves_q_head_on_the_first_uncompleted, 300)
+{
+	stop_flow(_metadata, &self->e, STOP_QUEUE);
+}
+
+TEST_F_TIMEOUT(eng, disabling_a_busy_function_stops_it_and_enabling_goes_on, 300)
+{
+	stop_flow(_metadata, &self->e, STOP_FUNCTION);
+}
+
+TEST_F_TIMEOUT(eng, a_fatal_error_waits_for_the_descriptor_in_progress, 300)
+{
+	stop_flow(_metadata, &self->e, STOP_FATAL);
+}
+
+TEST_F_TIMEOUT(eng, clearing_bus_master_stops_dma_and_setting_it_goes_on, 300)
+{
+	stop_flow(_metadata, &self->e, STOP_MASTER);
 }
 
 /* The engine's trace events record a submit, a completion and a fault, by UUID. */
