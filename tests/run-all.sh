@@ -63,10 +63,16 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device engine hostile cli-mdevctl nested-sharing}"
+vm_suites="${SUITE:-lifecycle device engine hostile fuzz cli-mdevctl nested-sharing}"
 # The hostile suite's storms, bounded for make test (its own default is 1000 rounds).
 export HOSTILE_ROUNDS="${HOSTILE_ROUNDS:-300}"
 export SACC_PASS_ENV="${SACC_PASS_ENV:+$SACC_PASS_ENV }HOSTILE_ROUNDS"
+# The fuzz suite's operations per variant (type1, iommufd), bounded for make test
+# (10^5, as issue 12 asks; its own default is the same). FUZZ_SEED, when set,
+# replays a run (the seed is the first line of each fuzz test's log).
+export FUZZ_OPS="${FUZZ_OPS:-100000}"
+SACC_PASS_ENV="$SACC_PASS_ENV FUZZ_OPS"
+[ -z "${FUZZ_SEED:-}" ] || { export FUZZ_SEED; SACC_PASS_ENV="$SACC_PASS_ENV FUZZ_SEED"; }
 kernels="${KERNELS:-debug distro}"
 # Nested guests are slow (nested KVM inside TCG): by default their suites run in the
 # distro-kernel VM only, the kernel `make demo` uses. So do the CLI suites: they test

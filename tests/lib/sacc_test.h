@@ -126,6 +126,14 @@ int cfg_write(const struct vfio_handle *h, uint32_t off, unsigned int width,
 	      uint32_t val);
 
 /* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO / VFIO_DEVICE_SET_IRQS, eventfds */
+
+/* What VFIO_DEVICE_GET_IRQ_INFO must say of each index (docs/device-spec.md §13.3). */
+struct vfio_irq_spec {
+	uint32_t count;
+	uint32_t flags;
+};
+extern const struct vfio_irq_spec sacc_irq_spec[VFIO_PCI_NUM_IRQS];
+
 int vfio_irq_info(const struct vfio_handle *h, unsigned int index,
 		  struct vfio_irq_info *info);
 /* SET_IRQS as given; @data (@len bytes) follows the header. */

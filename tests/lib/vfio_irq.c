@@ -15,6 +15,15 @@
 
 #include "sacc_test.h"
 
+const struct vfio_irq_spec sacc_irq_spec[VFIO_PCI_NUM_IRQS] = {
+	[VFIO_PCI_INTX_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD |
+		VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED },
+	[VFIO_PCI_MSI_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE },
+	[VFIO_PCI_MSIX_IRQ_INDEX] = { 0, 0 },
+	[VFIO_PCI_ERR_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD },
+	[VFIO_PCI_REQ_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD },
+};
+
 int vfio_irq_info(const struct vfio_handle *h, unsigned int index,
 		  struct vfio_irq_info *info)
 {

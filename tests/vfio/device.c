@@ -1433,14 +1433,7 @@ static void clear_test(struct __test_metadata *_metadata, const struct inst *in)
 
 TEST_F(dev, irq_info_and_invalid_set_irqs)
 {
-	static const struct { uint32_t count, flags; } want[VFIO_PCI_NUM_IRQS] = {
-		[VFIO_PCI_INTX_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD |
-			VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED },
-		[VFIO_PCI_MSI_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE },
-		[VFIO_PCI_MSIX_IRQ_INDEX] = { 0, 0 },
-		[VFIO_PCI_ERR_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD },
-		[VFIO_PCI_REQ_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD },
-	};
+	const struct vfio_irq_spec *want = sacc_irq_spec;
 	struct vfio_irq_info info;
 	struct inst *in;
 	unsigned int i;
