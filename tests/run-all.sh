@@ -63,10 +63,14 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device engine hostile cli-mdevctl nested-sharing}"
+vm_suites="${SUITE:-lifecycle device engine hostile descfuzz cli-mdevctl nested-sharing}"
 # The hostile suite's storms, bounded for make test (its own default is 1000 rounds).
 export HOSTILE_ROUNDS="${HOSTILE_ROUNDS:-300}"
 export SACC_PASS_ENV="${SACC_PASS_ENV:+$SACC_PASS_ENV }HOSTILE_ROUNDS"
+# The descriptor fuzzer's descriptors per pass, bounded for make test (its own
+# default is 60000; a failure prints the seed that replays it).
+export DESCFUZZ_OPS="${DESCFUZZ_OPS:-20000}"
+export SACC_PASS_ENV="$SACC_PASS_ENV DESCFUZZ_OPS"
 kernels="${KERNELS:-debug distro}"
 # Nested guests are slow (nested KVM inside TCG): by default their suites run in the
 # distro-kernel VM only, the kernel `make demo` uses. So do the CLI suites: they test
