@@ -265,6 +265,11 @@ int sacc_device_enable(const struct vfio_handle *h);
  * doorbell with the new tail. The caller keeps the ring from overflowing.
  */
 int sacc_submit(struct sacc_queue *sq, const struct sacc_desc *d, unsigned int n);
+/*
+ * Write @n descriptors at sq->tail (wrapping) without ringing: the tail a doorbell
+ * would then write. sq->tail does not move.
+ */
+uint32_t sacc_ring_put(struct sacc_queue *sq, const struct sacc_desc *d, unsigned int n);
 /* Write @tail to Q_DOORBELL (no descriptor is written); sq->tail follows it. */
 int sacc_doorbell(struct sacc_queue *sq, uint32_t tail);
 /* Read or write a register of the queue's block. */
@@ -284,6 +289,16 @@ int sacc_wait_reg(const struct vfio_handle *h, uint32_t off, uint32_t mask,
 		  uint32_t want, int timeout_ms, uint32_t *last);
 /* Sleep @ms milliseconds. */
 void msleep(unsigned int ms);
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t mono_ms(void);
+/*
+ * The decimal value of environment variable @name, or @def when it is unset, empty,
+ * malformed, 0 or above @max.
+ */
+unsigned int env_uint(const char *name, unsigned int def, unsigned int max);
+/* The name of a SACC_QERR_* code ("ADDR"), and of a SACC_OP_* opcode ("COPY"). */
+const char *qerr_name(uint32_t code);
+const char *op_name(uint8_t op);
 
 /* Engine statistics of an instance: /sys/kernel/debug/sacc/<uuid>/stats. */
 #define DEBUGFS_DIR	"/sys/kernel/debug"

@@ -228,12 +228,46 @@ void msleep(unsigned int ms)
 		;
 }
 
-static int64_t mono_ms(void)
+int64_t mono_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+unsigned int env_uint(const char *name, unsigned int def, unsigned int max)
+{
+	const char *s = getenv(name);
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || !v || v > max)
+		return def;
+	return v;
+}
+
+const char *qerr_name(uint32_t code)
+{
+	static const char *const names[] = {
+		"NONE", "RING", "DESC_FETCH", "OPCODE", "LENGTH", "ADDR", "OVERLAP",
+		"COMPLETION", "FLAGS",
+	};
+
+	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "unknown";
+}
+
+const char *op_name(uint8_t op)
+{
+	static const char *const names[] = {
+		"NOP", "COPY", "FILL", "COMPARE", "CRC32C", "BATCH",
+	};
+
+	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "unknown opcode";
 }
 
 int sacc_qread(const struct sacc_queue *sq, uint32_t reg, uint32_t *val)
@@ -311,18 +345,23 @@ int sacc_doorbell(struct sacc_queue *sq, uint32_t tail)
 	return ret;
 }
 
-int sacc_submit(struct sacc_queue *sq, const struct sacc_desc *d, unsigned int n)
+uint32_t sacc_ring_put(struct sacc_queue *sq, const struct sacc_desc *d, unsigned int n)
 {
 	uint32_t t = sq->tail;
 	unsigned int i;
 
-	if (!sq->size || (sq->size & (sq->size - 1)) || n >= sq->size)
-		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		memcpy(&sq->ring[t], &d[i], sizeof(d[i]));
 		t = (t + 1) & (sq->size - 1);
 	}
-	return sacc_doorbell(sq, t);
+	return t;
+}
+
+int sacc_submit(struct sacc_queue *sq, const struct sacc_desc *d, unsigned int n)
+{
+	if (!sq->size || (sq->size & (sq->size - 1)) || n >= sq->size)
+		return -EINVAL;
+	return sacc_doorbell(sq, sacc_ring_put(sq, d, n));
 }
 
 int sacc_wait_completion(const struct sacc_completion *c, int timeout_ms,

@@ -114,14 +114,6 @@ static uint64_t hash_range(const uint8_t *p, size_t n)
 	return h;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until *@f is set, at most @timeout_ms: whether it was. */
 static bool wait_flag(atomic_bool *f, int timeout_ms)
 {
@@ -135,61 +127,14 @@ static bool wait_flag(atomic_bool *f, int timeout_ms)
 	return true;
 }
 
-static unsigned int env_uint(const char *name, unsigned int def, unsigned int max)
-{
-	const char *s = getenv(name);
-	unsigned long v;
-	char *end;
-
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || !v || v > max)
-		return def;
-	return v;
-}
-
 static unsigned int hostile_rounds(void)
 {
 	return env_uint("HOSTILE_ROUNDS", 1000, 1000000);
 }
 
-static const char *qerr_name(uint32_t code)
-{
-	static const char *const names[] = {
-		"NONE", "RING", "DESC_FETCH", "OPCODE", "LENGTH", "ADDR", "OVERLAP",
-		"COMPLETION", "FLAGS",
-	};
-
-	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "unknown";
-}
-
-static const char *op_name(uint8_t op)
-{
-	static const char *const names[] = {
-		"NOP", "COPY", "FILL", "COMPARE", "CRC32C", "BATCH",
-	};
-
-	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "unknown opcode";
-}
-
 /* ------------------------------------------------------------------------------
  * Instances, buffers, queues: the fixture's environment (lib/vfio_env.h)
  */
-
-/* Write @n descriptors at the queue's tail without ringing: the new tail. */
-static uint32_t ring_put(struct sacc_queue *sq, const struct sacc_desc *d, unsigned int n)
-{
-	uint32_t t = sq->tail;
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		memcpy(&sq->ring[t], &d[i], sizeof(d[i]));
-		t = (t + 1) & (sq->size - 1);
-	}
-	return t;
-}
 
 static bool have_debugfs(void)
 {
@@ -703,7 +648,7 @@ TEST_F_TIMEOUT(samepage, queues_on_freshly_mapped_pages_never_fault_valid_descri
 			}
 			for (k = 0; k < 2 * SP_PAGES; k++)
 				d[k].tag = ((uint64_t)r << 32) | (q << 8) | k;
-			tail[q] = ring_put(&qc[q].sq, d, 2 * SP_PAGES);
+			tail[q] = sacc_ring_put(&qc[q].sq, d, 2 * SP_PAGES);
 		}
 		/* All queues rung back to back: their engines start together. */
 		for (q = 0; q < nq; q++)
