@@ -11,7 +11,8 @@
 #   vm       the VM suites ($SUITE, default all) on the kernels in $KERNELS
 #            (default "debug distro"); nested-* suites only on the kernels in
 #            $NESTED_KERNELS, cli-* suites only on those in $CLI_KERNELS (both
-#            default "distro")
+#            default "distro"), the faults suite only on those in $FAULTS_KERNELS
+#            (default "debug")
 # KUnit and the VM suites share one boot of the debug kernel when both are asked for.
 # The summary before the totals lists each layer's duration and every early-boot
 # retry of a VM (tests/vm/run.sh, tests/nested/l2.sh).
@@ -63,7 +64,7 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device engine hostile cli-mdevctl nested-sharing}"
+vm_suites="${SUITE:-lifecycle device engine hostile faults cli-mdevctl nested-sharing}"
 # The hostile suite's storms, bounded for make test (its own default is 1000 rounds).
 export HOSTILE_ROUNDS="${HOSTILE_ROUNDS:-300}"
 export SACC_PASS_ENV="${SACC_PASS_ENV:+$SACC_PASS_ENV }HOSTILE_ROUNDS"
@@ -74,6 +75,9 @@ kernels="${KERNELS:-debug distro}"
 # kernels, and under the debug kernel they take over five minutes.
 nested_kernels="${NESTED_KERNELS:-distro}"
 cli_kernels="${CLI_KERNELS:-distro}"
+# Fault injection needs the debug kernel's CONFIG_FAILSLAB and friends; on the distro
+# kernel the faults suite would only SKIP.
+faults_kernels="${FAULTS_KERNELS:-debug}"
 
 # Prepare the kernels first, in the open: a cold debug kernel build takes minutes and
 # should not happen silently inside a layer.
@@ -108,6 +112,7 @@ for k in $kernels; do
 		for s in $vm_suites; do
 			[[ "$s" == nested-* ]] && [[ " $nested_kernels " != *" $k "* ]] && continue
 			[[ "$s" == cli-* ]] && [[ " $cli_kernels " != *" $k "* ]] && continue
+			[ "$s" = faults ] && [[ " $faults_kernels " != *" $k "* ]] && continue
 			suites+=("$s")
 		done
 	fi
