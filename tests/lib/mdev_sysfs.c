@@ -161,12 +161,12 @@ int mdev_iommu_group(const char *uuid)
 	return (int)group;
 }
 
-/* Number of mdev devices of any parent, or a negative errno. */
-int mdev_count(void)
+/* Entries of a directory, without those starting with '.', or a negative errno. */
+int dir_count(const char *path)
 {
 	struct dirent *de;
 	int n = 0;
-	DIR *d = opendir(MDEV_DEVICES);
+	DIR *d = opendir(path);
 
 	if (!d)
 		return -errno;
@@ -175,6 +175,12 @@ int mdev_count(void)
 			n++;
 	closedir(d);
 	return n;
+}
+
+/* Number of mdev devices of any parent, or a negative errno. */
+int mdev_count(void)
+{
+	return dir_count(MDEV_DEVICES);
 }
 
 void uuid_new(char out[UUID_STR_LEN])

@@ -3,8 +3,9 @@
  * Helpers for the VM suites: sysfs and mdev lifecycle (mdev_sysfs.c), opening an
  * instance through VFIO, by the type1 container or by iommufd (vfio_client.c),
  * region, register and configuration-space access (vfio_regs.c), interrupts
- * (vfio_irq.c), and DMA mappings, buffers, queues and engine statistics
- * (vfio_dma.c), and CPU references for what the engine computes (cpu_ref.c).
+ * (vfio_irq.c), DMA mappings, buffers, queues and engine statistics
+ * (vfio_dma.c), the kernel's fault injection (fault_inject.c), and CPU references
+ * for what the engine computes (cpu_ref.c).
  * Functions return 0 or a negative errno unless they say otherwise, and never exit:
  * the suites decide what is a failure.
  *
@@ -42,6 +43,8 @@ int mdev_attr_uint(const char *uuid, const char *attr, unsigned int *val);
 int mdev_attr_write(const char *uuid, const char *attr, const char *val);
 int mdev_iommu_group(const char *uuid);
 int mdev_count(void);
+/* Entries of a directory (not counting those starting with '.'), or -errno. */
+int dir_count(const char *path);
 void uuid_new(char out[UUID_STR_LEN]);
 
 /**
@@ -321,6 +324,61 @@ bool debugfs_mounted(void);
  * order, nothing else. -ENOENT when the file is missing, -EPROTO when malformed.
  */
 int sacc_stats_read(const char *uuid, struct sacc_stats *st);
+
+/*
+ * fault_inject.c: the kernel's fault injection (Documentation/fault-injection/),
+ * for root in a kernel with CONFIG_FAULT_INJECTION_DEBUG_FS.
+ */
+#define FAILSLAB		"failslab"
+#define FAIL_PAGE_ALLOC		"fail_page_alloc"
+/* The fault attribute @attr is in debugfs (DEBUGFS_DIR/@attr/). */
+bool fault_attr_present(const char *attr);
+/* A knob DEBUGFS_DIR/@attr/@knob: read (without its newline) or write one value. */
+int fault_knob_read(const char *attr, const char *knob, char *buf, size_t len);
+int fault_knob_write(const char *attr, const char *knob, const char *val);
+
+/* Knobs a test changed, with the values they had before: fault_knobs_restore(). */
+#define FAULT_MAX_SAVED		40
+struct fault_saved_knob {
+	char attr[24];
+	char knob[24];
+	char val[40];
+};
+struct fault_knobs {
+	struct fault_saved_knob k[FAULT_MAX_SAVED];
+	unsigned int n;
+};
+/* Write @val to a knob; the first write to it in @s saves its old value. */
+int fault_knob_set(struct fault_knobs *s, const char *attr, const char *knob,
+		   const char *val);
+int fault_knob_setf(struct fault_knobs *s, const char *attr, const char *knob,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Write back every saved value, each attribute's "probability" first (so that
+ * nothing fires while the others go back), the rest in reverse order; @s is empty
+ * afterwards. 0, or the first error (the others are still tried).
+ */
+int fault_knobs_restore(struct fault_knobs *s);
+
+/*
+ * /proc/thread-self/fail-nth of the calling thread: the fd (or -errno) to arm it with
+ * fail_nth_set() (the n-th fault-injection call of this thread that passes the
+ * attribute's filters fails; 0 disarms) and read it back with fail_nth_get() (0:
+ * the failure was injected; else the calls left to go: fewer than n were made).
+ */
+int fail_nth_open(void);
+int fail_nth_set(int fd, unsigned int n);
+int fail_nth_get(int fd, unsigned int *n);
+
+/*
+ * Address ranges [*@start, *@end) for the stack-trace filter (require-start/-end,
+ * reject-start/-end): the text of a loaded module (its base in /proc/modules, up to
+ * its size or the first text symbol of anything else there, /proc/kallsyms); and a
+ * kernel function, from its address to the next higher text symbol. -ENOENT when
+ * not found, -EPERM when the addresses are hidden.
+ */
+int module_text_range(const char *module, unsigned long *start, unsigned long *end);
+int ksym_range(const char *name, unsigned long *start, unsigned long *end);
 
 /* cpu_ref.c: CPU references (docs/device-spec.md §11) */
 /* CRC32C, zlib style: ~update(~seed, data); crc32c(0, "123456789", 9) = 0xe3069283. */

@@ -364,6 +364,35 @@ static inline struct sacc_completion *attach(struct qctx *qc, struct sacc_desc *
 	return c;
 }
 
+/*
+ * Submit @d with a fresh record and a unique tag and wait up to @timeout_ms for the
+ * record, no harness: 0 (*@out, if not NULL, gets the record) or -errno.
+ */
+static inline int qctx_run(struct qctx *qc, struct sacc_desc d, int timeout_ms,
+			   struct sacc_completion *out)
+{
+	struct sacc_completion *c = attach(qc, &d);
+	int ret = sacc_submit(&qc->sq, &d, 1);
+
+	if (!ret)
+		ret = sacc_wait_completion(c, timeout_ms, out);
+	return ret;
+}
+
+/* The record of a descriptor that completed OK. */
+static inline void expect_ok(struct __test_metadata *_metadata,
+			     const struct sacc_completion *c, uint64_t tag, uint32_t bytes,
+			     uint64_t result, const char *what)
+{
+	EXPECT_EQ(SACC_COMPL_OK, c->status) TH_LOG("%s: status", what);
+	EXPECT_EQ(0, c->error) TH_LOG("%s: error", what);
+	EXPECT_EQ(0, c->rsvd) TH_LOG("%s: rsvd", what);
+	EXPECT_EQ(bytes, c->bytes) TH_LOG("%s: bytes", what);
+	EXPECT_EQ(result, c->result) TH_LOG("%s: result", what);
+	EXPECT_EQ(tag, c->tag) TH_LOG("%s: tag", what);
+	EXPECT_EQ(0, c->rsvd2) TH_LOG("%s: rsvd2", what);
+}
+
 /* Entry @i of the queue's BATCH area, and its IOVA. */
 static inline struct sacc_desc *batch_slot(struct qctx *qc, unsigned int i,
 					   uint64_t *iova)

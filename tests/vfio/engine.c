@@ -117,12 +117,7 @@ static void qctx_reset(struct __test_metadata *_metadata, struct qctx *qc)
 /* Submit one descriptor with a record and wait for it, no harness: 0 or -errno. */
 static int run_one(struct qctx *qc, struct sacc_desc d, struct sacc_completion *out)
 {
-	struct sacc_completion *c = attach(qc, &d);
-	int ret = sacc_submit(&qc->sq, &d, 1);
-
-	if (!ret)
-		ret = sacc_wait_completion(c, WAIT_MS, out);
-	return ret;
+	return qctx_run(qc, d, WAIT_MS, out);
 }
 
 static void exec(struct __test_metadata *_metadata, struct qctx *qc,
@@ -142,19 +137,6 @@ static void exec(struct __test_metadata *_metadata, struct qctx *qc,
 		       (unsigned long long)d.src, (unsigned long long)d.dst,
 		       strerror(-ret), st, err, head, qc->sq.tail);
 	}
-}
-
-/* The record of a descriptor that completed OK. */
-static void expect_ok(struct __test_metadata *_metadata, const struct sacc_completion *c,
-		      uint64_t tag, uint32_t bytes, uint64_t result, const char *what)
-{
-	EXPECT_EQ(SACC_COMPL_OK, c->status) TH_LOG("%s: status", what);
-	EXPECT_EQ(0, c->error) TH_LOG("%s: error", what);
-	EXPECT_EQ(0, c->rsvd) TH_LOG("%s: rsvd", what);
-	EXPECT_EQ(bytes, c->bytes) TH_LOG("%s: bytes", what);
-	EXPECT_EQ(result, c->result) TH_LOG("%s: result", what);
-	EXPECT_EQ(tag, c->tag) TH_LOG("%s: tag", what);
-	EXPECT_EQ(0, c->rsvd2) TH_LOG("%s: rsvd2", what);
 }
 
 static void expect_err(struct __test_metadata *_metadata, const struct sacc_completion *c,
