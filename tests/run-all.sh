@@ -63,10 +63,16 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device engine hostile cli-mdevctl nested-sharing}"
+vm_suites="${SUITE:-lifecycle device engine hostile stress cli-mdevctl nested-sharing}"
 # The hostile suite's storms, bounded for make test (its own default is 1000 rounds).
 export HOSTILE_ROUNDS="${HOSTILE_ROUNDS:-300}"
 export SACC_PASS_ENV="${SACC_PASS_ENV:+$SACC_PASS_ENV }HOSTILE_ROUNDS"
+# The stress suite, bounded for make test to about 2 min 10 s under TCG with the debug
+# kernel (its own defaults: 1000 cycles, 100 reloads, 100 REQ and 50 SIGKILL rounds).
+export STRESS_SECONDS="${STRESS_SECONDS:-20}" STRESS_CYCLES="${STRESS_CYCLES:-200}"
+export STRESS_RELOADS="${STRESS_RELOADS:-20}" STRESS_REQ_ROUNDS="${STRESS_REQ_ROUNDS:-20}"
+export STRESS_KILL_ROUNDS="${STRESS_KILL_ROUNDS:-10}"
+export SACC_PASS_ENV="$SACC_PASS_ENV STRESS_SECONDS STRESS_CYCLES STRESS_RELOADS STRESS_REQ_ROUNDS STRESS_KILL_ROUNDS"
 kernels="${KERNELS:-debug distro}"
 # Nested guests are slow (nested KVM inside TCG): by default their suites run in the
 # distro-kernel VM only, the kernel `make demo` uses. So do the CLI suites: they test

@@ -228,14 +228,6 @@ void msleep(unsigned int ms)
 		;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int sacc_qread(const struct sacc_queue *sq, uint32_t reg, uint32_t *val)
 {
 	return bar0_read32(sq->h, SACC_QUEUE_REG(sq->q, reg), val);
