@@ -190,3 +190,119 @@ void uuid_new(char out[UUID_STR_LEN])
 	uuid_generate_random(u);
 	uuid_unparse_lower(u, out);
 }
+
+int mdev_type_size(const char *parent, const char *type, unsigned int *queues,
+		   unsigned int *memory_mb)
+{
+	unsigned int weight;
+	char buf[128];
+	int ret = mdev_type_attr(parent, type, "description", buf, sizeof(buf));
+
+	if (ret)
+		return ret;
+	if (sscanf(buf, "queues=%u, memory=%uM, weight=%u", queues, memory_mb,
+		   &weight) != 3)
+		return -EPROTO;
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The entries of @dir not starting with '.', sorted: how many (at most @max), or -errno. */
+static int list_dir(const char *dir, char (*names)[MDEV_NAME_LEN], unsigned int max)
+{
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == max || strlen(de->d_name) >= MDEV_NAME_LEN) {
+			closedir(d);
+			return -E2BIG;
+		}
+		strcpy(names[n++], de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, MDEV_NAME_LEN, name_cmp);
+	return n;
+}
+
+int mdev_budget_read(struct mdev_budget *b)
+{
+	static const char *const totals[] = { "queues", "memory_mb", "engines" };
+	char path[PATH_MAX];
+	unsigned int i, j, k;
+	int n, ret;
+
+	memset(b, 0, sizeof(*b));
+	n = list_dir(SACC_CLASS, b->parent, BUDGET_MAX_PARENTS);
+	if (n < 0)
+		return n;
+	b->nr_parents = n;
+	for (i = 0; i < b->nr_parents; i++) {
+		for (k = 0; k < 3; k++) {
+			snprintf(path, sizeof(path), SACC_CLASS "/%s/%s", b->parent[i],
+				 totals[k]);
+			ret = sysfs_read_uint(path, &b->total[i][k]);
+			if (ret)
+				return ret;
+		}
+		snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s/mdev_supported_types",
+			 b->parent[i]);
+		n = list_dir(path, b->type[i], BUDGET_MAX_TYPES);
+		if (n < 0)
+			return n;
+		b->nr_types[i] = n;
+		for (j = 0; j < b->nr_types[i]; j++) {
+			ret = mdev_available(b->parent[i], b->type[i][j]);
+			if (ret < 0)
+				return ret;
+			b->available[i][j] = ret;
+		}
+	}
+	return 0;
+}
+
+bool mdev_budget_same(const struct mdev_budget *was, const struct mdev_budget *now,
+		      char *why, size_t len)
+{
+	static const char *const totals[] = { "queues", "memory_mb", "engines" };
+	unsigned int i, j, k;
+
+	if (was->nr_parents != now->nr_parents) {
+		snprintf(why, len, "%u parents in " SACC_CLASS ", %u before",
+			 now->nr_parents, was->nr_parents);
+		return false;
+	}
+	for (i = 0; i < was->nr_parents; i++) {
+		if (strcmp(was->parent[i], now->parent[i]) ||
+		    was->nr_types[i] != now->nr_types[i]) {
+			snprintf(why, len, "parent %s (%u types), before %s (%u types)",
+				 now->parent[i], now->nr_types[i], was->parent[i],
+				 was->nr_types[i]);
+			return false;
+		}
+		for (k = 0; k < 3; k++)
+			if (was->total[i][k] != now->total[i][k]) {
+				snprintf(why, len, "%s/%s is %u, before %u", now->parent[i],
+					 totals[k], now->total[i][k], was->total[i][k]);
+				return false;
+			}
+		for (j = 0; j < was->nr_types[i]; j++)
+			if (strcmp(was->type[i][j], now->type[i][j]) ||
+			    was->available[i][j] != now->available[i][j]) {
+				snprintf(why, len, "%s %s: available_instances %u, before %s %u",
+					 now->parent[i], now->type[i][j], now->available[i][j],
+					 was->type[i][j], was->available[i][j]);
+				return false;
+			}
+	}
+	return true;
+}

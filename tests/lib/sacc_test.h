@@ -3,9 +3,16 @@
  * Helpers for the VM suites: sysfs and mdev lifecycle (mdev_sysfs.c), opening an
  * instance through VFIO, by the type1 container or by iommufd (vfio_client.c),
  * region, register and configuration-space access (vfio_regs.c), interrupts
+<<<<<<< HEAD
  * (vfio_irq.c), DMA mappings, buffers, queues and engine statistics
  * (vfio_dma.c), the kernel's fault injection (fault_inject.c), and CPU references
  * for what the engine computes (cpu_ref.c).
+=======
+ * (vfio_irq.c), and DMA mappings, buffers, queues and engine statistics
+ * (vfio_dma.c), CPU references for what the engine computes (cpu_ref.c), a clock,
+ * bounds from the environment and a child process's messages (sacc_proc.c), and
+ * loading and unloading sacc.ko (sacc_module.c).
+>>>>>>> issue12-stress
  * Functions return 0 or a negative errno unless they say otherwise, and never exit:
  * the suites decide what is a failure.
  *
@@ -25,6 +32,7 @@
 
 #define MDEV_BUS_CLASS	"/sys/class/mdev_bus"
 #define MDEV_DEVICES	"/sys/bus/mdev/devices"
+#define SACC_CLASS	"/sys/class/sacc"
 #define UUID_STR_LEN	37
 
 /* mdev_sysfs.c */
@@ -46,6 +54,30 @@ int mdev_count(void);
 /* Entries of a directory (not counting those starting with '.'), or -errno. */
 int dir_count(const char *path);
 void uuid_new(char out[UUID_STR_LEN]);
+/* A type's queues and memory, from its description ("queues=N, memory=XM, ..."). */
+int mdev_type_size(const char *parent, const char *type, unsigned int *queues,
+		   unsigned int *memory_mb);
+
+/*
+ * The capacity of every parent as sysfs shows it (docs/device-spec.md §14.1, §14.3):
+ * each parent of /sys/class/sacc (sorted by name) with its totals (queues, memory_mb,
+ * engines) and the available_instances of each of its types (sorted by name).
+ */
+#define MDEV_NAME_LEN		32
+#define BUDGET_MAX_PARENTS	8
+#define BUDGET_MAX_TYPES	4
+struct mdev_budget {
+	unsigned int nr_parents;
+	char parent[BUDGET_MAX_PARENTS][MDEV_NAME_LEN];
+	unsigned int total[BUDGET_MAX_PARENTS][3];
+	unsigned int nr_types[BUDGET_MAX_PARENTS];
+	char type[BUDGET_MAX_PARENTS][BUDGET_MAX_TYPES][MDEV_NAME_LEN];
+	unsigned int available[BUDGET_MAX_PARENTS][BUDGET_MAX_TYPES];
+};
+int mdev_budget_read(struct mdev_budget *b);
+/* @now equals @was: true; otherwise false and the first difference in @why. */
+bool mdev_budget_same(const struct mdev_budget *was, const struct mdev_budget *now,
+		      char *why, size_t len);
 
 /**
  * struct vfio_handle - an open instance and what it was opened through
@@ -325,6 +357,7 @@ bool debugfs_mounted(void);
  */
 int sacc_stats_read(const char *uuid, struct sacc_stats *st);
 
+<<<<<<< HEAD
 /*
  * fault_inject.c: the kernel's fault injection (Documentation/fault-injection/),
  * for root in a kernel with CONFIG_FAULT_INJECTION_DEBUG_FS.
@@ -379,6 +412,43 @@ int fail_nth_get(int fd, unsigned int *n);
  */
 int module_text_range(const char *module, unsigned long *start, unsigned long *end);
 int ksym_range(const char *name, unsigned long *start, unsigned long *end);
+=======
+/* sacc_proc.c: clock, bounds from the environment, a child process's messages */
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t mono_ms(void);
+/*
+ * The decimal value of environment variable @name, 1 to @max; @def when it is unset,
+ * empty, malformed, 0 or above @max.
+ */
+unsigned int env_uint(const char *name, unsigned int def, unsigned int max);
+/*
+ * A message over a socketpair: a one-byte @tag, a @text (up to 254 bytes) and,
+ * when @fd >= 0, that file descriptor (SCM_RIGHTS). 0 or -errno.
+ */
+int msg_send(int sock, char tag, const char *text, int fd);
+/*
+ * One message within @timeout_ms: its tag (the text in @text), and *@fd the file
+ * descriptor it carried or -1; -ETIMEDOUT, or -EPIPE when the other side is gone.
+ */
+int msg_recv(int sock, char *text, size_t len, int *fd, int timeout_ms);
+/*
+ * waitpid() @pid within @timeout_ms: true when it is reaped (or was already),
+ * *@status (if not NULL) its wait status, or -1 when it was not our child.
+ */
+bool child_reap(pid_t pid, int timeout_ms, int *status);
+
+/* sacc_module.c: $SACC_MODULE_DIR/sacc.ko, loaded and unloaded by the suite */
+/* The path of sacc.ko in @out: 0, -ENOENT without SACC_MODULE_DIR, or access()'s -errno. */
+int sacc_module_path(char *out, size_t len);
+/* finit_module() of sacc.ko with @params ("" for the defaults). */
+int sacc_module_load(const char *params);
+/* delete_module("sacc", O_NONBLOCK): -EWOULDBLOCK while an instance is open. */
+int sacc_module_unload(void);
+/* /sys/module/sacc exists. */
+bool sacc_module_loaded(void);
+/* "name=value ..." of every readable parameter of the loaded sacc. */
+int sacc_module_params(char *out, size_t len);
+>>>>>>> issue12-stress
 
 /* cpu_ref.c: CPU references (docs/device-spec.md §11) */
 /* CRC32C, zlib style: ~update(~seed, data); crc32c(0, "123456789", 9) = 0xe3069283. */

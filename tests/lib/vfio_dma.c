@@ -228,6 +228,7 @@ void msleep(unsigned int ms)
 		;
 }
 
+<<<<<<< HEAD
 int64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -270,6 +271,8 @@ const char *op_name(uint8_t op)
 	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "unknown opcode";
 }
 
+=======
+>>>>>>> issue12-stress
 int sacc_qread(const struct sacc_queue *sq, uint32_t reg, uint32_t *val)
 {
 	return bar0_read32(sq->h, SACC_QUEUE_REG(sq->q, reg), val);

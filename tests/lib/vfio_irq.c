@@ -102,23 +102,15 @@ int vfio_intx_unmask(const struct vfio_handle *h)
 			    VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int eventfd_wait(int fd, int timeout_ms)
 {
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t deadline = mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	uint64_t count;
 	int left, ret;
 
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		ret = poll(&pfd, 1, left > 0 ? left : 0);
 		if (ret < 0 && errno == EINTR)
 			continue;

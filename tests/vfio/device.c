@@ -674,8 +674,6 @@ static void release_all(FIXTURE_DATA(dev) *self)
 	self->nr_fds = 0;
 }
 
-static int load_sacc(const char *params);
-
 FIXTURE_TEARDOWN(dev)
 {
 	int i;
@@ -688,7 +686,7 @@ FIXTURE_TEARDOWN(dev)
 		if (mdev_exists(self->inst[i].uuid))
 			mdev_remove(self->inst[i].uuid);
 	if (self->unloaded && access("/sys/module/sacc", F_OK)) {
-		int ret = load_sacc(self->reload_params);
+		int ret = sacc_module_load(self->reload_params);
 
 		if (ret)
 			TH_LOG("reloading sacc failed: %s", strerror(-ret));
@@ -2112,58 +2110,6 @@ TEST_F(dev, hostile_accesses_fail_with_einval_and_change_nothing)
 /* ------------------------------------------------------------------------------
  * Module unload: must stay the last test (it reloads sacc for the suites after it)
  */
-static int delete_module(const char *name)
-{
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-static int load_sacc(const char *params)
-{
-	const char *dir = getenv("SACC_MODULE_DIR");
-	char path[PATH_MAX];
-	int fd, ret = 0;
-
-	if (!dir)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/sacc.ko", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, params, 0))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* "name=value ..." of every readable parameter of the loaded sacc. */
-static int current_params(char *out, size_t len)
-{
-	char path[PATH_MAX], val[128];
-	struct dirent *de;
-	size_t used = 0;
-	DIR *d;
-
-	d = opendir(PARAMS_DIR);
-	if (!d)
-		return -errno;
-	out[0] = '\0';
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), PARAMS_DIR "/%s", de->d_name);
-		if (sysfs_read(path, val, sizeof(val)))
-			continue;
-		used += snprintf(out + used, len - used, "%s%s=%s", used ? " " : "",
-				 de->d_name, val);
-		if (used >= len) {
-			closedir(d);
-			return -ENAMETOOLONG;
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
 static bool parents_present(void)
 {
 	return !access(MDEV_BUS_CLASS "/sacc0", F_OK) || !access(MDEV_BUS_CLASS "/sacc1", F_OK);
@@ -2176,12 +2122,11 @@ TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
 	char path[PATH_MAX];
 	int ret;
 
-	if (!getenv("SACC_MODULE_DIR"))
-		SKIP(return, "SACC_MODULE_DIR is not set: sacc could not be loaded again");
-	snprintf(path, sizeof(path), "%s/sacc.ko", getenv("SACC_MODULE_DIR"));
-	if (access(path, R_OK))
-		SKIP(return, "$SACC_MODULE_DIR/sacc.ko is missing: sacc could not be loaded again");
-	ASSERT_EQ(0, current_params(self->reload_params, sizeof(self->reload_params)));
+	ret = sacc_module_path(path, sizeof(path));
+	if (ret)
+		SKIP(return, "$SACC_MODULE_DIR/sacc.ko: %s: sacc could not be loaded again",
+		     strerror(-ret));
+	ASSERT_EQ(0, sacc_module_params(self->reload_params, sizeof(self->reload_params)));
 
 	open_in = create_open(_metadata, self, "sacc0", 2);
 	idle_in = create(_metadata, self, "sacc1", 1);
@@ -2190,7 +2135,7 @@ TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
 	EXPECT_LE(1u, refcnt) TH_LOG("an open instance must hold the module");
 
 	/* In use: the kernel refuses at once (EWOULDBLOCK) and nothing changes. */
-	ret = delete_module("sacc");
+	ret = sacc_module_unload();
 	if (!ret)
 		self->unloaded = true;
 	ASSERT_EQ(-EWOULDBLOCK, ret);
@@ -2202,7 +2147,7 @@ TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
 
 	/* Closed: unloading removes the instances that are left, then the parents. */
 	release_all(self);
-	ret = delete_module("sacc");
+	ret = sacc_module_unload();
 	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(-ret));
 	self->unloaded = true;
 	EXPECT_FALSE(parents_present());
@@ -2212,7 +2157,7 @@ TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
 	EXPECT_NE(0, access("/sys/class/sacc", F_OK));
 
 	/* Load it again, as it was, for the suites that follow. */
-	ret = load_sacc(self->reload_params);
+	ret = sacc_module_load(self->reload_params);
 	ASSERT_EQ(0, ret) TH_LOG("loading %s (%s): %s", path, self->reload_params,
 				 strerror(-ret));
 	self->unloaded = false;

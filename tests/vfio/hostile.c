@@ -59,7 +59,6 @@
 #define KiB		1024ul
 #define MiB		(1024ul * 1024)
 #define PAGE		DMA_PAGE
-#define SACC_CLASS	"/sys/class/sacc"
 
 /* TCG with KASAN is slow: what must happen gets 20 s; what must not, 500 ms. */
 #define WAIT_MS		20000
@@ -1594,22 +1593,6 @@ FIXTURE(giant) {
 	pid_t child;
 };
 
-static bool child_reap(pid_t pid, int timeout_ms)
-{
-	int64_t deadline = mono_ms() + timeout_ms;
-	int status;
-	pid_t r;
-
-	for (;;) {
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid || (r < 0 && errno == ECHILD))
-			return true;
-		if (mono_ms() > deadline)
-			return false;
-		msleep(20);
-	}
-}
-
 FIXTURE_SETUP(giant)
 {
 	env_init(&self->e);
@@ -1622,7 +1605,7 @@ FIXTURE_TEARDOWN(giant)
 	giant_rescue(&self->g);
 	if (self->child > 0) {
 		kill(self->child, SIGKILL);
-		child_reap(self->child, 60000);
+		child_reap(self->child, 60000, NULL);
 	}
 	env_release(_metadata, &self->e);
 }
@@ -1693,81 +1676,7 @@ TEST_F_TIMEOUT(giant, a_neighbour_progresses_while_4_tib_batches_hold_the_engine
 			TH_LOG("the neighbour's COPY did not run even once the BATCHes stopped");
 }
 
-/* The owner of the BATCH in the SIGKILL test talks to the test over a socket. */
-static int msg_send(int sock, char tag, const char *text, int fd)
-{
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = { 0 };
-	struct cmsghdr *cm;
-	struct iovec iov;
-	char buf[256];
-
-	buf[0] = tag;
-	snprintf(buf + 1, sizeof(buf) - 1, "%s", text);
-	iov.iov_base = buf;
-	iov.iov_len = 1 + strlen(buf + 1);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.b;
-		mh.msg_controllen = sizeof(u.b);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
-/*
- * One message within @timeout_ms: its tag (the text in @text), and *@fd the file
- * descriptor it carried or -1; -ETIMEDOUT, or -EPIPE when the other side is gone.
- */
-static int msg_recv(int sock, char *text, size_t len, int *fd, int timeout_ms)
-{
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct pollfd p = { .fd = sock, .events = POLLIN };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *cm;
-	struct iovec iov;
-	char buf[256];
-	ssize_t n;
-	int ret;
-
-	*fd = -1;
-	text[0] = '\0';
-	ret = poll(&p, 1, timeout_ms);
-	if (ret < 0)
-		return -errno;
-	if (!ret)
-		return -ETIMEDOUT;
-	iov.iov_base = buf;
-	iov.iov_len = sizeof(buf) - 1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.b;
-	mh.msg_controllen = sizeof(u.b);
-	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	if (n < 0)
-		return -errno;
-	if (!n)
-		return -EPIPE;
-	buf[n] = '\0';
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	snprintf(text, len, "%s", buf + 1);
-	return (unsigned char)buf[0];
-}
-
+/* The owner of the BATCH in the SIGKILL test talks to the test over a socket (msg_send()). */
 /*
  * The owner, in a child process: opens the instance, hands its container to the
  * test (so that the test can stop the BATCH if the kernel does not), pulls every page
@@ -1918,7 +1827,7 @@ TEST_F_TIMEOUT(giant, sigkilled_owner_of_a_4_tib_batch_lets_go_within_10s, 600)
 	if (!wait_flag(&ro.done, 150000))
 		atomic_store(&ro.stop, true);
 	pthread_join(th, NULL);
-	if (child_reap(self->child, 60000))
+	if (child_reap(self->child, 60000, NULL))
 		self->child = 0;
 
 	EXPECT_TRUE(in_time) {
