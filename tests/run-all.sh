@@ -11,7 +11,8 @@
 #   vm       the VM suites ($SUITE, default all) on the kernels in $KERNELS
 #            (default "debug distro"); nested-* suites only on the kernels in
 #            $NESTED_KERNELS, cli-* suites only on those in $CLI_KERNELS (both
-#            default "distro")
+#            default "distro"), fuzz, descfuzz, faults and stress only on those
+#            in $DEBUG_SUITE_KERNELS (default "debug")
 # KUnit and the VM suites share one boot of the debug kernel when both are asked for.
 # The summary before the totals lists each layer's duration and every early-boot
 # retry of a VM (tests/vm/run.sh, tests/nested/l2.sh).
@@ -63,16 +64,23 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device engine hostile fuzz cli-mdevctl nested-sharing}"
-# The hostile suite's storms, bounded for make test (its own default is 1000 rounds).
+vm_suites="${SUITE:-lifecycle device engine hostile fuzz descfuzz faults stress cli-mdevctl nested-sharing}"
+# Bounds for make test: the hostile suite's storms (its own default is 1000 rounds),
+# the fuzzers' operations (FUZZ_OPS per variant, DESCFUZZ_OPS descriptors per pass;
+# a failure prints the seed that replays it: pass FUZZ_SEED or DESCFUZZ_SEED back),
+# and the stress suite (its own defaults: 1000 cycles, 100 reloads, 100 REQ and 50
+# SIGKILL rounds).
 export HOSTILE_ROUNDS="${HOSTILE_ROUNDS:-300}"
-export SACC_PASS_ENV="${SACC_PASS_ENV:+$SACC_PASS_ENV }HOSTILE_ROUNDS"
-# The fuzz suite's operations per variant (type1, iommufd), bounded for make test
-# (10^5, as issue 12 asks; its own default is the same). FUZZ_SEED, when set,
-# replays a run (the seed is the first line of each fuzz test's log).
-export FUZZ_OPS="${FUZZ_OPS:-100000}"
-SACC_PASS_ENV="$SACC_PASS_ENV FUZZ_OPS"
-[ -z "${FUZZ_SEED:-}" ] || { export FUZZ_SEED; SACC_PASS_ENV="$SACC_PASS_ENV FUZZ_SEED"; }
+export FUZZ_OPS="${FUZZ_OPS:-100000}" DESCFUZZ_OPS="${DESCFUZZ_OPS:-20000}"
+export STRESS_SECONDS="${STRESS_SECONDS:-20}" STRESS_CYCLES="${STRESS_CYCLES:-200}"
+export STRESS_RELOADS="${STRESS_RELOADS:-20}" STRESS_REQ_ROUNDS="${STRESS_REQ_ROUNDS:-20}"
+export STRESS_KILL_ROUNDS="${STRESS_KILL_ROUNDS:-10}"
+SACC_PASS_ENV="${SACC_PASS_ENV:+$SACC_PASS_ENV }HOSTILE_ROUNDS FUZZ_OPS DESCFUZZ_OPS"
+SACC_PASS_ENV="$SACC_PASS_ENV STRESS_SECONDS STRESS_CYCLES STRESS_RELOADS STRESS_REQ_ROUNDS STRESS_KILL_ROUNDS"
+for v in FUZZ_SEED DESCFUZZ_SEED STRESS_SEED; do
+	[ -z "${!v:-}" ] || { export "${v?}"; SACC_PASS_ENV="$SACC_PASS_ENV $v"; }
+done
+export SACC_PASS_ENV
 kernels="${KERNELS:-debug distro}"
 # Nested guests are slow (nested KVM inside TCG): by default their suites run in the
 # distro-kernel VM only, the kernel `make demo` uses. So do the CLI suites: they test
@@ -80,6 +88,11 @@ kernels="${KERNELS:-debug distro}"
 # kernels, and under the debug kernel they take over five minutes.
 nested_kernels="${NESTED_KERNELS:-distro}"
 cli_kernels="${CLI_KERNELS:-distro}"
+# Fault injection needs the debug kernel's CONFIG_FAILSLAB and friends (on the distro
+# kernel the faults suite would only SKIP); the fuzzers and the stress suite run
+# where KASAN, lockdep and kmemleak watch them, and on the distro kernel too the
+# time budget of docs/testing.md would not hold.
+debug_kernels="${DEBUG_SUITE_KERNELS:-debug}"
 
 # Prepare the kernels first, in the open: a cold debug kernel build takes minutes and
 # should not happen silently inside a layer.
@@ -114,6 +127,8 @@ for k in $kernels; do
 		for s in $vm_suites; do
 			[[ "$s" == nested-* ]] && [[ " $nested_kernels " != *" $k "* ]] && continue
 			[[ "$s" == cli-* ]] && [[ " $cli_kernels " != *" $k "* ]] && continue
+			[[ " fuzz descfuzz faults stress " == *" $s "* ]] &&
+				[[ " $debug_kernels " != *" $k "* ]] && continue
 			suites+=("$s")
 		done
 	fi

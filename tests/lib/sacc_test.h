@@ -3,16 +3,11 @@
  * Helpers for the VM suites: sysfs and mdev lifecycle (mdev_sysfs.c), opening an
  * instance through VFIO, by the type1 container or by iommufd (vfio_client.c),
  * region, register and configuration-space access (vfio_regs.c), interrupts
-<<<<<<< HEAD
  * (vfio_irq.c), DMA mappings, buffers, queues and engine statistics
- * (vfio_dma.c), the kernel's fault injection (fault_inject.c), and CPU references
- * for what the engine computes (cpu_ref.c).
-=======
- * (vfio_irq.c), and DMA mappings, buffers, queues and engine statistics
- * (vfio_dma.c), CPU references for what the engine computes (cpu_ref.c), a clock,
- * bounds from the environment and a child process's messages (sacc_proc.c), and
- * loading and unloading sacc.ko (sacc_module.c).
->>>>>>> issue12-stress
+ * (vfio_dma.c), the kernel's fault injection (fault_inject.c), CPU references for
+ * what the engine computes (cpu_ref.c), a clock, bounds from the environment and a
+ * child process's messages (sacc_proc.c), and loading and unloading sacc.ko
+ * (sacc_module.c).
  * Functions return 0 or a negative errno unless they say otherwise, and never exit:
  * the suites decide what is a failure.
  *
@@ -324,13 +319,6 @@ int sacc_wait_reg(const struct vfio_handle *h, uint32_t off, uint32_t mask,
 		  uint32_t want, int timeout_ms, uint32_t *last);
 /* Sleep @ms milliseconds. */
 void msleep(unsigned int ms);
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t mono_ms(void);
-/*
- * The decimal value of environment variable @name, or @def when it is unset, empty,
- * malformed, 0 or above @max.
- */
-unsigned int env_uint(const char *name, unsigned int def, unsigned int max);
 /* The name of a SACC_QERR_* code ("ADDR"), and of a SACC_OP_* opcode ("COPY"). */
 const char *qerr_name(uint32_t code);
 const char *op_name(uint8_t op);
@@ -357,7 +345,6 @@ bool debugfs_mounted(void);
  */
 int sacc_stats_read(const char *uuid, struct sacc_stats *st);
 
-<<<<<<< HEAD
 /*
  * fault_inject.c: the kernel's fault injection (Documentation/fault-injection/),
  * for root in a kernel with CONFIG_FAULT_INJECTION_DEBUG_FS.
@@ -412,7 +399,7 @@ int fail_nth_get(int fd, unsigned int *n);
  */
 int module_text_range(const char *module, unsigned long *start, unsigned long *end);
 int ksym_range(const char *name, unsigned long *start, unsigned long *end);
-=======
+
 /* sacc_proc.c: clock, bounds from the environment, a child process's messages */
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t mono_ms(void);
@@ -448,7 +435,6 @@ int sacc_module_unload(void);
 bool sacc_module_loaded(void);
 /* "name=value ..." of every readable parameter of the loaded sacc. */
 int sacc_module_params(char *out, size_t len);
->>>>>>> issue12-stress
 
 /* cpu_ref.c: CPU references (docs/device-spec.md §11) */
 /* CRC32C, zlib style: ~update(~seed, data); crc32c(0, "123456789", 9) = 0xe3069283. */

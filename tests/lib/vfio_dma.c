@@ -228,30 +228,6 @@ void msleep(unsigned int ms)
 		;
 }
 
-<<<<<<< HEAD
-int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-unsigned int env_uint(const char *name, unsigned int def, unsigned int max)
-{
-	const char *s = getenv(name);
-	unsigned long v;
-	char *end;
-
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || !v || v > max)
-		return def;
-	return v;
-}
-
 const char *qerr_name(uint32_t code)
 {
 	static const char *const names[] = {
@@ -271,8 +247,6 @@ const char *op_name(uint8_t op)
 	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "unknown opcode";
 }
 
-=======
->>>>>>> issue12-stress
 int sacc_qread(const struct sacc_queue *sq, uint32_t reg, uint32_t *val)
 {
 	return bar0_read32(sq->h, SACC_QUEUE_REG(sq->q, reg), val);
