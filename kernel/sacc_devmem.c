@@ -45,6 +45,29 @@ void sacc_devmem_clear(struct sacc_mdev *smdev)
 	memset(smdev->devmem, 0, smdev->devmem_size);
 }
 
+/* Bytes a write takes from the user at a time; on the stack. */
+#define SACC_DEVMEM_CHUNK	256
+
+/*
+ * Copy @count bytes from @buf into device memory at @mem. A fault in @buf stops it
+ * with the bytes before the fault stored and none after (spec 9): copy_from_user()
+ * straight into device memory would zero the rest of the destination.
+ */
+static int sacc_devmem_write(void *mem, const char __user *buf, size_t count)
+{
+	u8 chunk[SACC_DEVMEM_CHUNK];
+	size_t done, n, left;
+
+	for (done = 0; done < count; done += n) {
+		n = min_t(size_t, count - done, sizeof(chunk));
+		left = copy_from_user(chunk, buf + done, n);
+		memcpy(mem + done, chunk, n - left);
+		if (left)
+			return -EFAULT;
+	}
+	return 0;
+}
+
 /**
  * sacc_devmem_rw() - a user's read or write of the device memory region
  * @smdev: the instance
@@ -54,19 +77,22 @@ void sacc_devmem_clear(struct sacc_mdev *smdev)
  * @write: direction
  *
  * Return: @count, or -EINVAL when [@off, @off + @count) leaves the region, or
- * -EFAULT.
+ * -EFAULT when @buf faults (a write then stored the bytes before the fault).
  */
 ssize_t sacc_devmem_rw(struct sacc_mdev *smdev, char __user *buf, size_t count,
 		       u64 off, bool write)
 {
-	unsigned long left;
 	void *mem;
+	int ret;
 
 	if (off >= smdev->devmem_size || count > smdev->devmem_size - off)
 		return -EINVAL;
 	mem = smdev->devmem + off;
-	left = write ? copy_from_user(mem, buf, count) : copy_to_user(buf, mem, count);
-	return left ? -EFAULT : count;
+	if (write)
+		ret = sacc_devmem_write(mem, buf, count);
+	else
+		ret = copy_to_user(buf, mem, count) ? -EFAULT : 0;
+	return ret ? ret : count;
 }
 
 /**

@@ -684,7 +684,11 @@ static uint32_t fz_hostile(struct fz *z, struct fq *fq, struct fent *f, bool in_
 					    sm64(s));
 				break;
 			default:
-				f->d = desc(SACC_OP_COMPARE, len, arena_at(s, q, len),
+				/*
+				 * The range with itself: equal up to the unmapped part,
+				 * which COMPARE then reaches (it stops at a difference).
+				 */
+				f->d = desc(SACC_OP_COMPARE, len, ARENA_IOVA(q) + ARENA_LEN - x,
 					    ARENA_IOVA(q) + ARENA_LEN - x, 0);
 				break;
 			}

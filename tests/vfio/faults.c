@@ -893,7 +893,25 @@ TEST_F_TIMEOUT(faults, create_and_remove, 900)
 {
 	struct sctx *s = &self->s;
 
+	unsigned long vfio_start, vfio_end;
+	unsigned int i;
+	int ret;
+
 	REQUIRE_FAULTS(s);
+	/*
+	 * Not under vfio.ko either (instead of vmalloc: create allocates no device
+	 * memory). On 6.12 VFIO's own unwind of a failed registration is broken: when
+	 * dev_set_name() or cdev_device_add() fails in vfio_create_group(), the
+	 * group's release WARNs (drivers/vfio/group.c:538, WARN_ON(group->iommu_group))
+	 * and the iommu_group reference is leaked (found by this sweep). What is left
+	 * is sacc's own part of create.
+	 */
+	ret = module_text_range("vfio", &vfio_start, &vfio_end);
+	ASSERT_EQ(0, ret) TH_LOG("vfio.ko's text in /proc/modules: %s", strerror(-ret));
+	for (i = 0; i < NR_ATTRS; i++) {
+		knob_ul(_metadata, &s->fi, attrs[i], "reject-start", vfio_start);
+		knob_ul(_metadata, &s->fi, attrs[i], "reject-end", vfio_end);
+	}
 	s->in = inst_slot(_metadata, &s->e);
 	EXPECT_LE(1, sweep(_metadata, s, &op_create)) {
 		TH_LOG("create reached no allocation under sacc.ko: is the filter right?");
