@@ -1933,6 +1933,53 @@ TEST_F(dev, device_memory_is_zero_for_a_new_open)
 	EXPECT_EQ(0, map[size / 8 - 1]);
 }
 
+/*
+ * A BAR2 pwrite whose source runs into an unmapped page fails with EFAULT and
+ * stores the bytes before the fault, nothing after (spec 9): the device memory past
+ * it keeps its bytes.
+ */
+TEST_F(dev, device_memory_write_from_a_faulting_buffer_stores_a_prefix_only)
+{
+	const size_t page = sysconf(_SC_PAGESIZE), lens[] = { 1, 8, 300, 5000 };
+	uint8_t old[8192], now[8192];
+	struct inst *in;
+	uint8_t *src;
+	unsigned int i;
+	size_t k;
+
+	in = create_open(_metadata, self, "sacc1", 1);
+	src = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, src);
+	ASSERT_EQ(0, munmap(src + 2 * page, page));	/* the guard */
+	memset(src, 0x5a, 2 * page);
+	for (k = 0; k < sizeof(old); k++)
+		old[k] = (uint8_t)(k * 7 + 1);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t len = lens[i], readable = len / 2;
+		const uint8_t *from = src + 2 * page - readable;
+
+		ASSERT_EQ((ssize_t)sizeof(old), vfio_region_write(&in->h,
+			VFIO_PCI_BAR2_REGION_INDEX, 0, old, sizeof(old)));
+		errno = 0;
+		EXPECT_EQ(-1, pwrite(in->h.device, from, len,
+				     vfio_region_offset(VFIO_PCI_BAR2_REGION_INDEX) + 16));
+		EXPECT_EQ(EFAULT, errno) TH_LOG("%zu bytes, %zu readable", len, readable);
+		ASSERT_EQ((ssize_t)sizeof(now), vfio_region_read(&in->h,
+			VFIO_PCI_BAR2_REGION_INDEX, 0, now, sizeof(now)));
+		for (k = 0; k < sizeof(now); k++) {
+			bool stored = k >= 16 && k < 16 + readable && now[k] == 0x5a;
+
+			if (now[k] != old[k] && !stored)
+				break;
+		}
+		EXPECT_EQ(sizeof(now), k) {
+			TH_LOG("%zu-byte write with %zu readable bytes: device memory byte %zu is "
+			       "0x%02x, was 0x%02x", len, readable, k, now[k], old[k]);
+		}
+	}
+	munmap(src, 2 * page);
+}
+
 /* ------------------------------------------------------------------------------
  * REQ: a remove of an open instance asks the user to let go
  */
