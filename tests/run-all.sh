@@ -64,7 +64,7 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle device engine hostile fuzz descfuzz faults stress cli-mdevctl nested-sharing}"
+vm_suites="${SUITE:-lifecycle device engine hostile fuzz faults stress cli-mdevctl nested-sharing}"
 # Bounds for make test: the hostile suite's storms (its own default is 1000 rounds),
 # the fuzzers' operations (FUZZ_OPS per variant, DESCFUZZ_OPS descriptors per pass;
 # a failure prints the seed that replays it: pass FUZZ_SEED or DESCFUZZ_SEED back),
