@@ -19,8 +19,10 @@
  *
  * The register state is read and updated under the instance's lock; descriptors
  * execute outside it (they sleep in DMA). A queue's generation number changes when
- * it is enabled, disabled or reset, and the result of a descriptor fetched under
- * an older generation is dropped.
+ * it is enabled, disabled or reset or the function stops, and a descriptor fetched
+ * under an older one stops at its next step; its era changes only when it is
+ * enabled or reset, and the result of a descriptor of an older era is dropped
+ * (one that completes in its own era while the queue stops still moves Q_HEAD).
  */
 #include <kunit/visibility.h>
 #include <linux/kthread.h>
