@@ -17,6 +17,15 @@ static void set_command(struct kunit *test, struct sacc_mdev *smdev, u16 cmd)
 	KUNIT_ASSERT_EQ(test, 0, sacc_cfg_write(&smdev->cfg, PCI_COMMAND, 2, cmd));
 }
 
+/* The function and its queue 0 enabled, one descriptor to run (lock held or unshared). */
+static void ready_queue0(struct sacc_mdev *smdev)
+{
+	smdev->regs.ctrl = SACC_CTRL_ENABLE;
+	smdev->regs.q[0].ctrl = SACC_Q_CTRL_ENABLE;
+	smdev->regs.q[0].size = 64;
+	smdev->regs.q[0].tail = 1;
+}
+
 /* An open instance whose queue 0 has one descriptor to run, on a threadless parent. */
 static struct sacc_mdev *new_instance(struct kunit *test)
 {
@@ -34,10 +43,7 @@ static struct sacc_mdev *new_instance(struct kunit *test)
 	sacc_cfg_init(&smdev->cfg, SZ_1M);
 	set_command(test, smdev, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	smdev->open = true;
-	smdev->regs.ctrl = SACC_CTRL_ENABLE;
-	smdev->regs.q[0].ctrl = SACC_Q_CTRL_ENABLE;
-	smdev->regs.q[0].size = 64;
-	smdev->regs.q[0].tail = 1;
+	ready_queue0(smdev);
 	return smdev;
 }
 
@@ -82,10 +88,7 @@ static void engine_quiesce_keeps_a_queue_kicked_after_the_reset(struct kunit *te
 	kick(smdev);
 	spin_lock(&smdev->lock);
 	sacc_regs_reset(&smdev->regs);		/* the reset's register half */
-	smdev->regs.ctrl = SACC_CTRL_ENABLE;	/* the user sets up again, rings */
-	smdev->regs.q[0].ctrl = SACC_Q_CTRL_ENABLE;
-	smdev->regs.q[0].size = 64;
-	smdev->regs.q[0].tail = 1;
+	ready_queue0(smdev);			/* the user sets up again, rings */
 	sacc_engine_kick(smdev);
 	spin_unlock(&smdev->lock);
 	sacc_engine_quiesce(smdev);		/* the reset's engine half */
