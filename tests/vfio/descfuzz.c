@@ -87,12 +87,15 @@
 /*
  * IOVA layout of the fuzzed instance; the queues' control buffers (ring, records,
  * BATCH area) are at CTL_IOVA(q) (vfio_env.h). Every buffer has unmapped IOVA after
- * it: the next one starts at least 1 MiB further on.
+ * it: the next one starts at least 1 MiB further on, but for the one-page arrays of
+ * ARR1_IOVA(), one page apart. A wave that had two of those share a page would
+ * overwrite the first's elements before the device ran them.
  */
 #define ARENA_IOVA(q)	(0x20000000ull + (uint64_t)(q) * 0x2000000)
 #define RO_IOVA		0x28000000ull
 #define RORING_IOVA(q)	(0x29000000ull + (uint64_t)(q) * 0x100000)
-#define ARR1_IOVA(q)	(0x2a000000ull + (uint64_t)(q) * 0x100000)
+/* Page @j of queue @q's arrays running onto an unmapped page (the next one). */
+#define ARR1_IOVA(q, j)	(0x2a000000ull + (uint64_t)(q) * 0x100000 + (uint64_t)(j) * 2 * PAGE)
 #define HOLE_IOVA	0x2f000000ull	/* never mapped */
 #define BIG_IOVA	0x30000000ull
 
@@ -109,6 +112,7 @@
 #define WAVE_MAX	128		/* ring entries per wave (rings have >= 256) */
 #define EL_MAX		512		/* BATCH elements per wave (BATCH area: 1024) */
 #define BATCH_ELS	16
+#define ARR1_PAGES	8		/* such arrays per wave: each has a page of its own */
 #define FULL_EVERY	32		/* waves between full arena compares */
 
 /* The neighbour: rounds of NB_N COPYs into slots of its 1 MiB destination. */
@@ -206,6 +210,7 @@ struct wave {
 	unsigned int seg_first;		/* the entry written at ring index seg_base */
 	uint32_t seg_base;
 	bool slot_used[NR_SLOTS];
+	unsigned int arr1_used;		/* pages of fq->arr1[] taken */
 	/* Arena ranges touched so far (for FENCE), as offsets. */
 	struct { uint32_t off, len; bool w; } rg[WAVE_MAX + EL_MAX + 8];
 	unsigned int nrg;
@@ -219,7 +224,7 @@ struct wave {
 
 struct fq {
 	struct qctx qc;
-	struct dma_buf *arena, *roring, *arr1;
+	struct dma_buf *arena, *roring, *arr1[ARR1_PAGES];
 	uint8_t *shadow;
 	uint64_t rng;
 	unsigned long ops_left;
@@ -781,7 +786,7 @@ static void fz_hostile_ring(struct fz *z, struct fq *fq, struct rent *r)
 	struct wave *wv = &fq->wv;
 	struct sacc_desc *mem;
 	uint64_t iova;
-	unsigned int i, k;
+	unsigned int i, j, k;
 
 	r->halt_codes = fz_hostile(z, fq, &r->f, false);
 	r->bad = -1;
@@ -825,7 +830,8 @@ static void fz_hostile_ring(struct fz *z, struct fq *fq, struct rent *r)
 		r->el0 = wv->nel;
 		r->nel = k;
 		r->bad = k;
-		mem = (struct sacc_desc *)(fq->arr1->va + PAGE) - k;
+		j = wv->arr1_used++;
+		mem = (struct sacc_desc *)(fq->arr1[j]->va + PAGE) - k;
 		for (i = 0; i < k; i++) {
 			struct fent *el = &wv->el[wv->nel++];
 
@@ -842,7 +848,7 @@ static void fz_hostile_ring(struct fz *z, struct fq *fq, struct rent *r)
 		wv->el[wv->nel].what = "element on an unmapped page";
 		r->nel = k + 1;
 		wv->nel++;
-		iova = ARR1_IOVA(fq->qc.sq.q) + PAGE - k * sizeof(struct sacc_desc);
+		iova = ARR1_IOVA(fq->qc.sq.q, j) + PAGE - k * sizeof(struct sacc_desc);
 		r->f.d = desc(SACC_OP_BATCH, (k + 1 + rn(s, 4)) * sizeof(struct sacc_desc), iova,
 			      0, 0);
 		r->f.d.flags = SACC_DESC_FLAG_FENCE;
@@ -877,7 +883,8 @@ static void fz_wave_gen(struct fz *z, struct fq *fq)
 		wv->ev = 1 + rn(s, NR_EV - 1);
 	wv->ev_ring_sel = rn(s, 3) == 0;
 	wv->ev_ring_size = fz_ring_size(s);
-	for (i = 0; i < max && fq->ops_left > 0 && wv->nel + BATCH_ELS + 1 <= EL_MAX; i++) {
+	for (i = 0; i < max && fq->ops_left > 0 && wv->nel + BATCH_ELS + 1 <= EL_MAX &&
+	     wv->arr1_used < ARR1_PAGES; i++) {
 		struct rent *r = &wv->r[wv->nr];
 		unsigned long before = z->ops;
 		unsigned int kind = rn(s, 100);
@@ -1572,7 +1579,7 @@ static void fz_setup(struct __test_metadata *_metadata, struct env *e, struct fz
 		     struct neighbour *nb, bool iommufd)
 {
 	struct inst *nbi;
-	unsigned int q;
+	unsigned int q, j;
 
 	z->in = inst_create(_metadata, e, "sacc0", "sacc-2q");
 	inst_open(_metadata, z->in, iommufd);
@@ -1596,8 +1603,8 @@ static void fz_setup(struct __test_metadata *_metadata, struct env *e, struct fz
 		/* The device only reads rings and BATCH arrays: read-only is enough. */
 		fq->roring = buf_new(_metadata, e, RORING_LEN);
 		buf_map(_metadata, fq->roring, z->in, RORING_IOVA(q), false);
-		fq->arr1 = buf_new(_metadata, e, PAGE);
-		buf_map(_metadata, fq->arr1, z->in, ARR1_IOVA(q), false);
+		for (j = 0; j < ARR1_PAGES; j++)
+			fq->arr1[j] = buf_at(_metadata, e, z->in, PAGE, ARR1_IOVA(q, j), false);
 	}
 
 	/* The neighbour, at the same IOVAs in its own container. */
