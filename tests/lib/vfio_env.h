@@ -26,7 +26,7 @@
 
 /* What one struct env holds at the most. */
 #define MAX_INST	3
-#define MAX_BUFS	24
+#define MAX_BUFS	48
 #define MAX_FDS		6
 
 /* IOVA of queue @q's control buffer (each instance has its own address space). */
