@@ -2,28 +2,58 @@
 /*
  * sacc - device memory of an instance, exposed as BAR2.
  *
- * Plain memory: vmalloc_user() pages that the VFIO user reaches with pread/pwrite or,
- * faster, by mmap()ing the region (QEMU maps it straight into the guest). It is
- * allocated, zeroed, when a user opens the device and freed when the user closes
- * it (a mapping keeps the device open); resets zero it in place. Nothing leaks from
- * one user to the next.
+ * Plain memory: pages, vmap()ed contiguous for the kernel, that the VFIO user reaches
+ * with pread/pwrite or, faster, by mmap()ing the region (QEMU maps it straight into
+ * the guest). It is allocated, zeroed, when a user opens the device and freed when
+ * the user closes it (a mapping keeps the device open); resets zero it in place.
+ * Nothing leaks from one user to the next.
  */
+#include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "sacc.h"
 
+/* The device memory's allocations may fail quietly: the open returns -ENOMEM. */
+#define SACC_DEVMEM_GFP		(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN)
+
 /**
  * sacc_devmem_alloc() - allocate an instance's device memory, zeroed (at open)
  * @smdev: the instance; @devmem_size must be set
+ *
+ * Pages from the bulk allocator, vmap()ed for remap_vmalloc_range() (VM_USERMAP);
+ * vfree() frees the pages and their array (VM_MAP_PUT_PAGES). Not vmalloc_user():
+ * a failed vmalloc prints a warning with a stack trace, and the size is the
+ * type's, so a failure here is the user's -ENOMEM, not a kernel problem.
  *
  * Return: 0 or -ENOMEM.
  */
 int sacc_devmem_alloc(struct sacc_mdev *smdev)
 {
-	smdev->devmem = vmalloc_user(smdev->devmem_size);
-	return smdev->devmem ? 0 : -ENOMEM;
+	unsigned long i, got, npages = smdev->devmem_size >> PAGE_SHIFT;
+	struct page **pages;
+
+	pages = kvcalloc(npages, sizeof(*pages), SACC_DEVMEM_GFP);
+	if (!pages)
+		return -ENOMEM;
+	/* It fills the empty entries; it may stop short. */
+	for (got = 0; got < npages; ) {
+		i = alloc_pages_bulk_array(SACC_DEVMEM_GFP, npages, pages);
+		if (i == got)
+			goto free_pages;
+		got = i;
+	}
+	smdev->devmem = vmap(pages, npages, VM_MAP | VM_USERMAP | VM_MAP_PUT_PAGES,
+			     PAGE_KERNEL);
+	if (smdev->devmem)
+		return 0;
+free_pages:
+	for (i = 0; i < npages && pages[i]; i++)
+		__free_page(pages[i]);
+	kvfree(pages);
+	return -ENOMEM;
 }
 
 /**
