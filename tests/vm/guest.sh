@@ -72,11 +72,12 @@ run_kunit() {
 	rmmod "$(basename "$ko" .ko)" >>"$res/$name.log" 2>&1
 }
 
-# run_program NAME PATH: run a TAP-printing program with a time limit.
+# run_program NAME PATH [ARG...]: run a TAP-printing program with a time limit.
 run_program() {
 	local name="$1" prog="$2" rc
+	shift 2
 	say "suite $name"
-	timeout --kill-after=10 "$SACC_SUITE_TIMEOUT" "$prog" >"$res/$name.tap" 2>"$res/$name.log"
+	timeout --kill-after=10 "$SACC_SUITE_TIMEOUT" "$prog" "$@" >"$res/$name.tap" 2>"$res/$name.log"
 	rc=$?
 	echo "$rc" >"$res/$name.status"
 }
@@ -90,6 +91,7 @@ for suite in $SACC_SUITES; do
 	nested-*) run_program "$suite" "$SACC_REPO/tests/nested/${suite#nested-}.sh" ;;
 	demo) run_program demo "$SACC_REPO/demo/inside-vm.sh" ;;
 	bench) run_program bench "$SACC_REPO/tests/bench/inside-vm.sh" ;;
+	soak-*) run_program "$suite" "$SACC_REPO/tests/soak/chunks.sh" "${suite#soak-}" ;;
 	*) run_program "$suite" "$SACC_SUITE_BIN/$suite" ;;
 	esac
 done
