@@ -8,6 +8,8 @@
 #   make test-kunit      the module's KUnit suites in the debug kernel
 #   make test-vm         the VM suites on the debug and distro kernels;
 #                        SUITE=lifecycle selects suites, KERNELS=distro the kernels
+#   make soak            the fuzzers at 10^7 operations, stress and hostile at full
+#                        length, in one debug-kernel VM (hours; SOAK_OPS=400000 short)
 #   make demo            one accelerator shared by several VMs, on Debian's kernel
 #   make bench           the benchmarks of docs/performance.md (distro guest, one boot)
 #   make check           checkpatch --strict, sparse (C=2) and W=1 on the module
@@ -44,6 +46,9 @@ test-kunit:
 test-vm:
 	@tests/run-all.sh vm
 
+soak:
+	@tests/soak/run.sh
+
 demo:
 	@demo/run.sh
 
@@ -60,4 +65,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module tool test test-host test-harness test-kunit test-vm demo bench check clean
+.PHONY: all deps module tool test test-host test-harness test-kunit test-vm soak demo bench check clean

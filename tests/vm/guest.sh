@@ -38,12 +38,11 @@ if [ -w "$kmemleak" ]; then
 	echo scan >"$kmemleak"; echo clear >"$kmemleak"
 fi
 
-modules_ok=1
 # sacc.ko needs libcrc32c (insmod resolves nothing); crc32c_intel, loaded before
 # it where the CPU has SSE4.2, makes it fast.
 modprobe -q crc32c_intel || true
 for m in vfio vfio_iommu_type1 mdev libcrc32c $SACC_EXTRA_MODULES; do
-	check "modprobe $m" modprobe "$m" || modules_ok=0
+	check "modprobe $m" modprobe "$m"
 done
 check "insmod sacc.ko" insmod "$SACC_MODULE_DIR/sacc.ko"
 
@@ -72,11 +71,12 @@ run_kunit() {
 	rmmod "$(basename "$ko" .ko)" >>"$res/$name.log" 2>&1
 }
 
-# run_program NAME PATH: run a TAP-printing program with a time limit.
+# run_program NAME PATH [ARG...]: run a TAP-printing program with a time limit.
 run_program() {
 	local name="$1" prog="$2" rc
+	shift 2
 	say "suite $name"
-	timeout --kill-after=10 "$SACC_SUITE_TIMEOUT" "$prog" >"$res/$name.tap" 2>"$res/$name.log"
+	timeout --kill-after=10 "$SACC_SUITE_TIMEOUT" "$prog" "$@" >"$res/$name.tap" 2>"$res/$name.log"
 	rc=$?
 	echo "$rc" >"$res/$name.status"
 }
@@ -90,6 +90,7 @@ for suite in $SACC_SUITES; do
 	nested-*) run_program "$suite" "$SACC_REPO/tests/nested/${suite#nested-}.sh" ;;
 	demo) run_program demo "$SACC_REPO/demo/inside-vm.sh" ;;
 	bench) run_program bench "$SACC_REPO/tests/bench/inside-vm.sh" ;;
+	soak-*) run_program "$suite" "$SACC_REPO/tests/soak/chunks.sh" "${suite#soak-}" ;;
 	*) run_program "$suite" "$SACC_SUITE_BIN/$suite" ;;
 	esac
 done
