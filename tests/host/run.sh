@@ -9,7 +9,8 @@
 # expected stdout and stderr of each, with the exit status. UUIDs the tool generates
 # (random, version 4) show as <random-uuid>. SACC_UPDATE_GOLDEN=1 rewrites the .out
 # files from what runs now. Then the fault tests (fault.sh) and the install test
-# (install.sh), and sacc-job's host tests (sacc-job.sh). Prints TAP-style lines and
+# (install.sh), sacc-job's host tests (sacc-job.sh) and make soak's chunking
+# (soak.sh). Prints TAP-style lines and
 # the totals.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -89,6 +90,7 @@ host_check() {
 . "$here/fault.sh"
 . "$here/install.sh"
 . "$here/sacc-job.sh"
+. "$here/soak.sh"
 tap_add_totals "$pass" "$fail" 0
 echo "host: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
