@@ -21,6 +21,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "compat.h"
 #include "uapi/sacc_regs.h"
 
 #define SACC_NAME		"sacc"

@@ -10,7 +10,6 @@
  */
 #include <kunit/visibility.h>
 #include <linux/pci_regs.h>
-#include <linux/unaligned.h>
 
 #include "sacc.h"
 

@@ -40,7 +40,7 @@ int sacc_devmem_alloc(struct sacc_mdev *smdev)
 		return -ENOMEM;
 	/* It fills the empty entries; it may stop short. */
 	for (got = 0; got < npages; ) {
-		i = alloc_pages_bulk_array(SACC_DEVMEM_GFP, npages, pages);
+		i = alloc_pages_bulk(SACC_DEVMEM_GFP, npages, pages);
 		if (i == got)
 			goto free_pages;
 		got = i;

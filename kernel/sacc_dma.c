@@ -704,7 +704,7 @@ const struct sacc_dma_ops sacc_vfio_dma_ops = {
  */
 bool sacc_vfio_is_type1(struct vfio_device *vdev)
 {
-#if IS_ENABLED(CONFIG_IOMMUFD)
+#if SACC_HAVE_IOMMUFD
 	return !vdev->iommufd_access;
 #else
 	return true;

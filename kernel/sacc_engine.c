@@ -557,9 +557,8 @@ void sacc_queues_init(struct sacc_mdev *smdev)
 		smdev->queues[q].smdev = smdev;
 		smdev->queues[q].index = q;
 		INIT_LIST_HEAD(&smdev->queues[q].node);
-		hrtimer_init(&smdev->queues[q].coalesce_timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL);
-		smdev->queues[q].coalesce_timer.function = sacc_coalesce_timeout;
+		hrtimer_setup(&smdev->queues[q].coalesce_timer, sacc_coalesce_timeout,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		INIT_WORK(&smdev->queues[q].coalesce_work, sacc_coalesce_work);
 	}
 }

@@ -12,7 +12,6 @@
 #include <linux/crc32c.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
-#include <linux/unaligned.h>
 
 #include "sacc.h"
 

@@ -465,10 +465,7 @@ static const struct vfio_device_ops sacc_vfio_ops = {
 	.ioctl = sacc_mdev_ioctl,
 	.request = sacc_mdev_request,
 	.dma_unmap = sacc_mdev_dma_unmap,
-	.bind_iommufd = vfio_iommufd_emulated_bind,
-	.unbind_iommufd = vfio_iommufd_emulated_unbind,
-	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
-	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+	SACC_VFIO_IOMMUFD_OPS
 };
 
 static int sacc_mdev_probe(struct mdev_device *mdev)

@@ -18,7 +18,7 @@
 
 #include "sacc.h"
 
-static const struct class sacc_class = {
+static sacc_class_const struct class sacc_class = {
 	.name = SACC_NAME,
 };
 

@@ -11,6 +11,8 @@
 
 #include <linux/tracepoint.h>
 
+#include "compat.h"
+
 TRACE_EVENT(sacc_submit,
 	    TP_PROTO(const char *dev, unsigned int queue, u32 index, u8 opcode, u32 len),
 	    TP_ARGS(dev, queue, index, opcode, len),
@@ -19,7 +21,7 @@ TRACE_EVENT(sacc_submit,
 			     __field(u32, index)
 			     __field(u8, opcode)
 			     __field(u32, len)),
-	    TP_fast_assign(__assign_str(dev);
+	    TP_fast_assign(sacc_assign_str(dev, dev);
 			   __entry->queue = queue;
 			   __entry->index = index;
 			   __entry->opcode = opcode;
@@ -35,7 +37,7 @@ TRACE_EVENT(sacc_complete,
 			     __field(unsigned int, queue)
 			     __field(u32, index)
 			     __field(u64, bytes)),
-	    TP_fast_assign(__assign_str(dev);
+	    TP_fast_assign(sacc_assign_str(dev, dev);
 			   __entry->queue = queue;
 			   __entry->index = index;
 			   __entry->bytes = bytes;),
@@ -50,7 +52,7 @@ TRACE_EVENT(sacc_fault,
 			     __field(unsigned int, queue)
 			     __field(u32, index)
 			     __field(u8, error)),
-	    TP_fast_assign(__assign_str(dev);
+	    TP_fast_assign(sacc_assign_str(dev, dev);
 			   __entry->queue = queue;
 			   __entry->index = index;
 			   __entry->error = error;),

@@ -28,6 +28,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "compat.h"
 #include "sacc_regs.h"
 #include "sacc_job.h"
 

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sacc - what differs between the kernels sacc.ko builds for (Debian's 6.1, 6.12 and
+ * 7.3, and those between). The rest of the module is written for the newest
+ * interface; each shim below names the release that introduced it, so that this
+ * file is also the list of what to delete when the oldest supported kernel rises.
+ * Feature tests where the kernel offers one, version checks otherwise. This is the
+ * only place in the module that looks at the kernel's version.
+ */
+#ifndef SACC_COMPAT_H
+#define SACC_COMPAT_H
+
+#include <linux/eventfd.h>
+#include <linux/gfp.h>
+#include <linux/hrtimer.h>
+#include <linux/version.h>
+#include <linux/vfio.h>
+
+/* 6.12: the unaligned accessors moved from <asm/unaligned.h>. */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* 6.8: eventfd_signal() lost its count argument (it was always 1). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#define eventfd_signal(ctx)	eventfd_signal((ctx), 1)
+#endif
+
+/* 6.10: __assign_str() takes the field only; before, the source string too. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define sacc_assign_str(field, src)	__assign_str(field)
+#else
+#define sacc_assign_str(field, src)	__assign_str(field, src)
+#endif
+
+/* 6.4: class_register() and struct device take a const struct class. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define sacc_class_const	const
+#else
+#define sacc_class_const
+#endif
+
+/* 6.13: hrtimer_setup() sets the callback with the rest; hrtimer_init() went later. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+/* 6.14: alloc_pages_bulk_array() became alloc_pages_bulk() (a macro both). */
+#ifndef alloc_pages_bulk
+#define alloc_pages_bulk(gfp, nr, pages)	alloc_pages_bulk_array(gfp, nr, pages)
+#endif
+
+/*
+ * iommufd: the emulated-device ops came in 6.2 (bind, unbind, attach) and 6.6
+ * (detach); without CONFIG_IOMMUFD the kernel defines them as NULL. Older kernels
+ * have no such ops: the device is then reached through the type1 container only.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define SACC_HAVE_IOMMUFD	IS_ENABLED(CONFIG_IOMMUFD)
+#define SACC_VFIO_IOMMUFD_OPS					\
+	.bind_iommufd = vfio_iommufd_emulated_bind,		\
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,		\
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,	\
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define SACC_HAVE_IOMMUFD	IS_ENABLED(CONFIG_IOMMUFD)
+#define SACC_VFIO_IOMMUFD_OPS					\
+	.bind_iommufd = vfio_iommufd_emulated_bind,		\
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,		\
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+#else
+#define SACC_HAVE_IOMMUFD	0
+#define SACC_VFIO_IOMMUFD_OPS
+#endif
+
+#endif /* SACC_COMPAT_H */
