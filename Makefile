@@ -18,7 +18,7 @@
 # prebuilt 6.12 kernel that tests/vm/kernel-distro.sh unpacks into the cache.
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
-KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell tests/vm/kernel-distro.sh))
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell tests/vm/kernel-distro.sh)/build)
 
 all: deps module tool
 
@@ -27,6 +27,10 @@ deps:
 
 module: deps
 	$(MAKE) -C kernel KDIR=$(KDIR)
+
+# The kernel tree `make module` builds against.
+print-kdir:
+	@echo $(KDIR)
 
 tool: deps
 	$(MAKE) -C mdevctl-lite
@@ -65,4 +69,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module tool test test-host test-harness test-kunit test-vm soak demo bench check clean
+.PHONY: all deps module print-kdir tool test test-host test-harness test-kunit test-vm soak demo bench check clean

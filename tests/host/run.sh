@@ -10,7 +10,7 @@
 # (random, version 4) show as <random-uuid>. SACC_UPDATE_GOLDEN=1 rewrites the .out
 # files from what runs now. Then the fault tests (fault.sh) and the install test
 # (install.sh), sacc-job's host tests (sacc-job.sh) and make soak's chunking
-# (soak.sh). Prints TAP-style lines and
+# (soak.sh), and README's make in a fresh clone (build.sh). Prints TAP-style lines and
 # the totals.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -91,6 +91,7 @@ host_check() {
 . "$here/install.sh"
 . "$here/sacc-job.sh"
 . "$here/soak.sh"
+. "$here/build.sh"
 tap_add_totals "$pass" "$fail" 0
 echo "host: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
