@@ -13,6 +13,8 @@
 #include <linux/eventfd.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vfio.h>
 
@@ -79,6 +81,57 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 #else
 #define SACC_HAVE_IOMMUFD	0
 #define SACC_VFIO_IOMMUFD_OPS
+#endif
+
+/*
+ * 6.19: the VFIO core answers VFIO_DEVICE_GET_REGION_INFO itself, through the
+ * driver's .get_region_info_caps(), and no longer passes it to .ioctl. Before, the
+ * driver's .ioctl did the copying; sacc_compat_get_region_info() does it as the
+ * 6.19 core does, around the same op.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define SACC_VFIO_REGION_INFO_OP(fn)	.get_region_info_caps = (fn),
+#define sacc_compat_get_region_info(vdev, uarg, fn)	(-ENOTTY)
+#else
+#define SACC_VFIO_REGION_INFO_OP(fn)
+static inline long
+sacc_compat_get_region_info(struct vfio_device *vdev, struct vfio_region_info __user *arg,
+			    int (*get_caps)(struct vfio_device *vdev,
+					    struct vfio_region_info *info,
+					    struct vfio_info_cap *caps))
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	struct vfio_region_info info = {};
+	long ret;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	ret = get_caps(vdev, &info, &caps);
+	if (ret)
+		goto free_caps;
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + 1, caps.buf, caps.size)) {
+				ret = -EFAULT;
+				goto free_caps;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+	if (copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+free_caps:
+	kfree(caps.buf);
+	return ret;
+}
 #endif
 
 #endif /* SACC_COMPAT_H */

@@ -292,11 +292,13 @@ static int sacc_mdev_devmem_caps(struct sacc_mdev *smdev, struct vfio_info_cap *
 	return ret;
 }
 
-static int sacc_mdev_region_info(struct sacc_mdev *smdev,
-				 struct vfio_region_info *info,
-				 struct vfio_info_cap *caps)
+/* VFIO_DEVICE_GET_REGION_INFO; the VFIO core (or compat.h) copies in and out. */
+static int sacc_mdev_get_region_info_caps(struct vfio_device *vdev,
+					  struct vfio_region_info *info,
+					  struct vfio_info_cap *caps)
 {
 	const u32 rw = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
 
 	if (info->index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
@@ -304,6 +306,7 @@ static int sacc_mdev_region_info(struct sacc_mdev *smdev,
 	info->offset = SACC_REGION_OFFSET(info->index);
 	info->size = 0;
 	info->flags = 0;
+	info->cap_offset = 0;	/* what the user passed in is not ours to return */
 	switch (info->index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		info->size = PCI_CFG_SPACE_SIZE;
@@ -334,44 +337,6 @@ static long sacc_ioctl_get_info(void __user *uarg)
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
-}
-
-static long sacc_ioctl_get_region_info(struct sacc_mdev *smdev,
-				       struct vfio_region_info __user *uarg)
-{
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
-	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
-	struct vfio_region_info info;
-	int ret;
-
-	if (copy_from_user(&info, uarg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	ret = sacc_mdev_region_info(smdev, &info, &caps);
-	if (ret)
-		goto free_caps;
-
-	info.cap_offset = 0;
-	if (caps.size) {
-		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* Too small: say how much is needed, as vfio-pci does. */
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(uarg + 1, caps.buf, caps.size)) {
-				ret = -EFAULT;
-				goto free_caps;
-			}
-			info.cap_offset = sizeof(info);
-		}
-	}
-	ret = copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
-
-free_caps:
-	kfree(caps.buf);
-	return ret;
 }
 
 static long sacc_ioctl_get_irq_info(void __user *uarg)
@@ -424,7 +389,7 @@ static long sacc_mdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_INFO:
 		return sacc_ioctl_get_info(uarg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return sacc_ioctl_get_region_info(smdev, uarg);
+		return sacc_compat_get_region_info(vdev, uarg, sacc_mdev_get_region_info_caps);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return sacc_ioctl_get_irq_info(uarg);
 	case VFIO_DEVICE_SET_IRQS:
@@ -463,6 +428,7 @@ static const struct vfio_device_ops sacc_vfio_ops = {
 	.write = sacc_mdev_write,
 	.mmap = sacc_mdev_mmap,
 	.ioctl = sacc_mdev_ioctl,
+	SACC_VFIO_REGION_INFO_OP(sacc_mdev_get_region_info_caps)
 	.request = sacc_mdev_request,
 	.dma_unmap = sacc_mdev_dma_unmap,
 	SACC_VFIO_IOMMUFD_OPS
