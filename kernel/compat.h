@@ -25,6 +25,22 @@
 #include <asm/unaligned.h>
 #endif
 
+/* 6.13: MODULE_IMPORT_NS() takes a string literal; before, a bare name. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define SACC_KUNIT_NS	"EXPORTED_FOR_KUNIT_TESTING"
+#else
+#define SACC_KUNIT_NS	EXPORTED_FOR_KUNIT_TESTING
+#endif
+
+/*
+ * The KUnit suites (kernel/tests/, built when the kernel has CONFIG_KUNIT) use the
+ * KUnit API of 6.6: KUNIT_CASE_SLOW(), kunit_add_action_or_reset(),
+ * KUNIT_EXPECT_MEMEQ().
+ */
+#if defined(SACC_KUNIT_BUILD) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#error "sacc's KUnit suites need kernel 6.6 or later: build with CONFIG_KUNIT= on the make command line, or against a newer kernel"
+#endif
+
 /* 6.8: eventfd_signal() lost its count argument (it was always 1). */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
 #define eventfd_signal(ctx)	eventfd_signal((ctx), 1)

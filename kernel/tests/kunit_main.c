@@ -5,6 +5,8 @@
  */
 #include <linux/module.h>
 
+#include "../compat.h"
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for sacc: budgets, types, config space, registers");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(SACC_KUNIT_NS);
