@@ -4,6 +4,7 @@
 #   make                 build sacc.ko (against KDIR) and mdevctl-lite
 #   make test            every test layer; ends with "N passed, N failed, N skipped"
 #   make test-host       userspace tests on this machine (ASan/UBSan)
+#   make test-matrix     sacc.ko and sacc_pci.ko build for Debian's 6.1, 6.12 and 7.x
 #   make test-harness    self-tests of the VM harness (it must catch failures)
 #   make test-kunit      the module's KUnit suites in the debug kernel
 #   make test-vm         the VM suites on the debug and distro kernels;
@@ -41,6 +42,9 @@ test:
 test-host:
 	@tests/run-all.sh host
 
+test-matrix:
+	@tests/run-all.sh matrix
+
 test-harness:
 	@tests/run-all.sh harness
 
@@ -69,4 +73,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module print-kdir tool test test-host test-harness test-kunit test-vm soak demo bench check clean
+.PHONY: all deps module print-kdir tool test test-host test-matrix test-harness test-kunit test-vm soak demo bench check clean

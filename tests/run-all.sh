@@ -3,8 +3,10 @@
 #
 # run-all.sh [LAYER...]: run test layers and print one total at the end:
 #   "N passed, N failed, N skipped". Exit status 1 if anything failed.
-# Layers: host, harness, kunit, vm. Default: all of them.
+# Layers: host, matrix, harness, kunit, vm. Default: all of them.
 #   host     userspace tests on this machine (mdevctl-lite over fake sysfs, ASan/UBSan)
+#   matrix   sacc.ko and sacc_pci.ko build for each of Debian's kernels, 6.1 to the
+#            newest of trixie-backports (tests/matrix/build.sh)
 #   harness  self-tests of the VM harness: a failing test, a kernel WARN, a hung
 #            guest and a failing KUnit case must each fail a run
 #   kunit    the module's KUnit suites in the debug kernel
@@ -22,7 +24,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/vm/tap.sh"
 
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(host harness kunit vm)
+[ ${#layers[@]} -gt 0 ] || layers=(host matrix harness kunit vm)
 has() { printf '%s\n' "${layers[@]}" | grep -qx "$1"; }
 
 SACC_TOTALS="$(mktemp)"
@@ -120,6 +122,7 @@ if [ "${kernels_failed:-0}" = 1 ]; then
 fi
 
 has host && layer "host tests" "$here/host/run.sh"
+has matrix && layer "kernel build matrix" "$here/matrix/build.sh"
 has harness && layer "harness self-tests" "$here/selftest/run.sh"
 for k in $kernels; do
 	suites=()

@@ -11,6 +11,8 @@ PACKAGES=(
 	# building the module and the debug kernel
 	make gcc-12 gcc bc flex bison libelf-dev libssl-dev dwarves kmod xz-utils cpio
 	sparse linux-source-6.12 rsync patch python3 perl
+	# the build matrix: the trixie build root of Debian's newer kernels
+	debootstrap
 	# the userspace tool and the tests
 	uuid-dev libjson-c-dev pkg-config libasan8 libubsan1
 	# running the guests
