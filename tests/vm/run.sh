@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel debug|distro] [--timeout SEC] [--follow PREFIX] [--append ARGS]
-#        SUITE...
+# run.sh [--kernel KIND] [--timeout SEC] [--follow PREFIX] [--append ARGS] SUITE...
+#
+# KIND: debug (the project's debug kernel, the default), distro (Debian's 6.12 of
+# bookworm-security), or distro-6.1, distro-trixie, distro-backports (Debian's other
+# kernels: tests/vm/kernel-distro.sh).
 #
 # Boots the chosen test kernel in QEMU (TCG; KVM only when the CPU really has
 # vmx/svm), always under `timeout`, with the host root shared read-only over 9p;
@@ -39,7 +42,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s="$2"; shift 2 ;;
 	--follow) follow="$2"; shift 2 ;;
 	--append) append="$2"; shift 2 ;;
-	-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "run.sh: unknown option $1" ;;
 	*) suites+=("$1"); shift ;;
 	esac
@@ -48,7 +51,8 @@ done
 case "$kind" in
 debug) kdir="$("$here/kernel-build.sh" debug)" ;;
 distro) kdir="$("$here/kernel-distro.sh")" ;;
-*) die "run.sh: --kernel must be debug or distro, not '$kind'" ;;
+distro-6.1|distro-6.12|distro-trixie|distro-backports) kdir="$("$here/kernel-distro.sh" "${kind#distro-}")" ;;
+*) die "run.sh: --kernel must be debug, distro or distro-{6.1,6.12,trixie,backports}, not '$kind'" ;;
 esac
 # TCG is slow, the debug kernel (KASAN, lockdep) slower still, and nested guests
 # slowest of all.
@@ -60,7 +64,7 @@ build="$repo/build/$kind"
 log "[$kind] building sacc.ko for $release"
 mkdir -p "$build/kernel"
 cp -a "$repo/kernel/." "$build/kernel/"
-make -s -C "$kdir/build" M="$build/kernel" modules >"$build/module-build.log" 2>&1 ||
+"$here/kbuild.sh" "$kdir" "$build/kernel" -s >"$build/module-build.log" 2>&1 ||
 	{ cat "$build/module-build.log" >&2; die "[$kind] sacc.ko does not build against $release"; }
 
 selftest_dir=""
@@ -68,7 +72,7 @@ if printf '%s\n' "${suites[@]}" | grep -q '^selftest-'; then
 	selftest_dir="$build/selftest-kmod"
 	mkdir -p "$selftest_dir"
 	cp -a "$repo/tests/selftest/kmod/." "$selftest_dir/"
-	make -s -C "$kdir/build" M="$selftest_dir" modules >"$build/selftest-build.log" 2>&1 ||
+	"$here/kbuild.sh" "$kdir" "$selftest_dir" -s >"$build/selftest-build.log" 2>&1 ||
 		{ cat "$build/selftest-build.log" >&2; die "[$kind] harness self-test modules do not build"; }
 fi
 
@@ -80,7 +84,7 @@ if printf '%s\n' "${suites[@]}" | grep -q '^cli-' &&
 	mkdir -p "$build/mtty"
 	cp "$("$here/kernel-source.sh")/samples/vfio-mdev/mtty.c" "$build/mtty/"
 	echo 'obj-m := mtty.o' >"$build/mtty/Kbuild"
-	make -s -C "$kdir/build" M="$build/mtty" modules >"$build/mtty-build.log" 2>&1 ||
+	"$here/kbuild.sh" "$kdir" "$build/mtty" -s >"$build/mtty-build.log" 2>&1 ||
 		{ cat "$build/mtty-build.log" >&2; die "[$kind] the mtty sample does not build"; }
 	mtty_ko="$build/mtty/mtty.ko"
 fi
