@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s="$2"; shift 2 ;;
 	--follow) follow="$2"; shift 2 ;;
 	--append) append="$2"; shift 2 ;;
-	-h|--help) sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "run.sh: unknown option $1" ;;
 	*) suites+=("$1"); shift ;;
 	esac
