@@ -6,15 +6,16 @@
 #
 # Build (once per content) an initramfs for the kernel in KERNEL_DIR and print its
 # path: busybox-static, FILE as /init (default tests/vm/init), each --file SRC copied
-# to DEST inside it, and the modules named by --modules (default "9pnet_virtio 9p
-# overlay") that the kernel has as modules, with their dependencies, uncompressed in
-# /modules/ and listed in load order in /modules/order. Built-in ones are left out.
+# to DEST inside it, and the modules named by --modules (default "virtio_pci
+# 9pnet_virtio 9p overlay": Debian's 6.1 has even virtio_pci as a module) that the
+# kernel has as modules, with their dependencies, uncompressed in /modules/ and listed
+# in load order in /modules/order. Built-in ones are left out.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/common.sh"
 
 init="$here/init"
-modules="9pnet_virtio 9p overlay"
+modules="virtio_pci 9pnet_virtio 9p overlay"
 name=initramfs
 files=()
 while [ $# -gt 1 ]; do
