@@ -43,7 +43,8 @@ fi
 # CPU has SSE4.2 and the kernel has it as a module, makes it fast.
 modprobe -q crc32c_intel || true
 sacc_deps="$(modinfo -F depends "$SACC_MODULE_DIR/sacc.ko" | tr ',' ' ')"
-for m in vfio vfio_iommu_type1 $sacc_deps $SACC_EXTRA_MODULES; do
+# shellcheck disable=SC2086 # one module name per word
+for m in $(printf '%s\n' vfio vfio_iommu_type1 $sacc_deps $SACC_EXTRA_MODULES | awk '!seen[$0]++'); do
 	check "modprobe $m" modprobe "$m"
 done
 check "insmod sacc.ko" insmod "$SACC_MODULE_DIR/sacc.ko"
