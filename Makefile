@@ -4,7 +4,8 @@
 #   make                 build sacc.ko (against KDIR) and mdevctl-lite
 #   make test            every test layer; ends with "N passed, N failed, N skipped"
 #   make test-host       userspace tests on this machine (ASan/UBSan)
-#   make test-matrix     sacc.ko and sacc_pci.ko build for Debian's 6.1, 6.12 and 7.x
+#   make test-matrix     the module builds for Debian's 6.1, 6.12 and 7.x (in make test
+#                        too), and lifecycle, device, engine boot 6.1 and 7.x
 #   make test-harness    self-tests of the VM harness (it must catch failures)
 #   make test-kunit      the module's KUnit suites in the debug kernel
 #   make test-vm         the VM suites on the debug and distro kernels;
@@ -43,7 +44,7 @@ test-host:
 	@tests/run-all.sh host
 
 test-matrix:
-	@tests/run-all.sh matrix
+	@tests/run-all.sh matrix matrix-vm
 
 test-harness:
 	@tests/run-all.sh harness

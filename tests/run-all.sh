@@ -7,6 +7,9 @@
 #   host     userspace tests on this machine (mdevctl-lite over fake sysfs, ASan/UBSan)
 #   matrix   sacc.ko and sacc_pci.ko build for each of Debian's kernels, 6.1 to the
 #            newest of trixie-backports (tests/matrix/build.sh)
+#   matrix-vm  (not in the default) lifecycle, device and engine on Debian's 6.1 and
+#            on trixie-backports' newest kernel: make test-matrix, beyond make test's
+#            time budget (docs/testing.md)
 #   harness  self-tests of the VM harness: a failing test, a kernel WARN, a hung
 #            guest and a failing KUnit case must each fail a run
 #   kunit    the module's KUnit suites in the debug kernel
@@ -139,6 +142,11 @@ for k in $kernels; do
 	[ ${#suites[@]} -gt 0 ] || continue
 	layer "VM: $k kernel" "$here/vm/run.sh" --kernel "$k" "${suites[@]}"
 done
+if has matrix-vm; then
+	for k in distro-6.1 distro-backports; do
+		layer "VM: $k kernel" "$here/vm/run.sh" --kernel "$k" lifecycle device engine
+	done
+fi
 
 echo "== summary"
 printf '  %-28s %5d s\n' "total" $((SECONDS - started))
