@@ -18,15 +18,18 @@
 #include <linux/version.h>
 #include <linux/vfio.h>
 
-/* 6.12: the unaligned accessors moved from <asm/unaligned.h>. */
-#if __has_include(<linux/unaligned.h>)
+/* Is the kernel older than release @maj.@min? */
+#define SACC_KERNEL_BEFORE(maj, min)	(LINUX_VERSION_CODE < KERNEL_VERSION(maj, min, 0))
+
+/* 6.12: the unaligned accessors moved from <asm/unaligned.h> (sparse has no __has_include). */
+#if !SACC_KERNEL_BEFORE(6, 12)
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
 
 /* 6.13: MODULE_IMPORT_NS() takes a string literal; before, a bare name. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if !SACC_KERNEL_BEFORE(6, 13)
 #define SACC_KUNIT_NS	"EXPORTED_FOR_KUNIT_TESTING"
 #else
 #define SACC_KUNIT_NS	EXPORTED_FOR_KUNIT_TESTING
@@ -37,31 +40,31 @@
  * KUnit API of 6.6: KUNIT_CASE_SLOW(), kunit_add_action_or_reset(),
  * KUNIT_EXPECT_MEMEQ().
  */
-#if defined(SACC_KUNIT_BUILD) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
-#error "sacc's KUnit suites need kernel 6.6 or later: build with CONFIG_KUNIT= on the make command line, or against a newer kernel"
+#if defined(SACC_KUNIT_BUILD) && SACC_KERNEL_BEFORE(6, 6)
+#error "sacc's KUnit suites need 6.6 or later: make CONFIG_KUNIT= builds sacc.ko alone"
 #endif
 
 /* 6.8: eventfd_signal() lost its count argument (it was always 1). */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#if SACC_KERNEL_BEFORE(6, 8)
 #define eventfd_signal(ctx)	eventfd_signal((ctx), 1)
 #endif
 
 /* 6.10: __assign_str() takes the field only; before, the source string too. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-#define sacc_assign_str(field, src)	__assign_str(field)
+#if !SACC_KERNEL_BEFORE(6, 10)
+#define sacc_assign_str(field, src)	do { (void)(src); __assign_str(field); } while (0)
 #else
 #define sacc_assign_str(field, src)	__assign_str(field, src)
 #endif
 
 /* 6.4: class_register() and struct device take a const struct class. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#if !SACC_KERNEL_BEFORE(6, 4)
 #define sacc_class_const	const
 #else
 #define sacc_class_const
 #endif
 
 /* 6.13: hrtimer_setup() sets the callback with the rest; hrtimer_init() went later. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#if SACC_KERNEL_BEFORE(6, 13)
 static inline void hrtimer_setup(struct hrtimer *timer,
 				 enum hrtimer_restart (*function)(struct hrtimer *),
 				 clockid_t clock_id, enum hrtimer_mode mode)
@@ -81,14 +84,14 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * (detach); without CONFIG_IOMMUFD the kernel defines them as NULL. Older kernels
  * have no such ops: the device is then reached through the type1 container only.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if !SACC_KERNEL_BEFORE(6, 6)
 #define SACC_HAVE_IOMMUFD	IS_ENABLED(CONFIG_IOMMUFD)
 #define SACC_VFIO_IOMMUFD_OPS					\
 	.bind_iommufd = vfio_iommufd_emulated_bind,		\
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,		\
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,	\
 	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#elif !SACC_KERNEL_BEFORE(6, 2)
 #define SACC_HAVE_IOMMUFD	IS_ENABLED(CONFIG_IOMMUFD)
 #define SACC_VFIO_IOMMUFD_OPS					\
 	.bind_iommufd = vfio_iommufd_emulated_bind,		\
@@ -105,11 +108,18 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * driver's .ioctl did the copying; sacc_compat_get_region_info() does it as the
  * 6.19 core does, around the same op.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
-#define SACC_VFIO_REGION_INFO_OP(fn)	.get_region_info_caps = (fn),
-#define sacc_compat_get_region_info(vdev, uarg, fn)	(-ENOTTY)
+#if !SACC_KERNEL_BEFORE(6, 19)
+#define SACC_VFIO_REGION_INFO_OP	.get_region_info_caps = sacc_mdev_get_region_info_caps,
+static inline long
+sacc_compat_get_region_info(struct vfio_device *vdev, struct vfio_region_info __user *arg,
+			    int (*get_caps)(struct vfio_device *vdev,
+					    struct vfio_region_info *info,
+					    struct vfio_info_cap *caps))
+{
+	return -ENOTTY;	/* the core answers it and never passes it on */
+}
 #else
-#define SACC_VFIO_REGION_INFO_OP(fn)
+#define SACC_VFIO_REGION_INFO_OP
 static inline long
 sacc_compat_get_region_info(struct vfio_device *vdev, struct vfio_region_info __user *arg,
 			    int (*get_caps)(struct vfio_device *vdev,

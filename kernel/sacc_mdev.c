@@ -428,7 +428,7 @@ static const struct vfio_device_ops sacc_vfio_ops = {
 	.write = sacc_mdev_write,
 	.mmap = sacc_mdev_mmap,
 	.ioctl = sacc_mdev_ioctl,
-	SACC_VFIO_REGION_INFO_OP(sacc_mdev_get_region_info_caps)
+	SACC_VFIO_REGION_INFO_OP
 	.request = sacc_mdev_request,
 	.dma_unmap = sacc_mdev_dma_unmap,
 	SACC_VFIO_IOMMUFD_OPS

@@ -13,13 +13,16 @@
 #include <linux/pci.h>
 #include <linux/version.h>
 
+/* Is the kernel older than release @maj.@min? */
+#define SACC_KERNEL_BEFORE(maj, min)	(LINUX_VERSION_CODE < KERNEL_VERSION(maj, min, 0))
+
 /* 6.8: PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX. */
 #ifndef PCI_IRQ_INTX
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 
 /* 6.11: pcim_iomap_region() requests and maps one BAR, an ERR_PTR on failure. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+#if SACC_KERNEL_BEFORE(6, 11)
 static inline void __iomem *pcim_iomap_region(struct pci_dev *pdev, int bar,
 					      const char *name)
 {
