@@ -74,7 +74,7 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
-/* 6.14: alloc_pages_bulk_array() became alloc_pages_bulk() (a macro both). */
+/* 6.14: alloc_pages_bulk_array() became alloc_pages_bulk() (a macro since). */
 #ifndef alloc_pages_bulk
 #define alloc_pages_bulk(gfp, nr, pages)	alloc_pages_bulk_array(gfp, nr, pages)
 #endif

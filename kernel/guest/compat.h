@@ -21,8 +21,8 @@
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 
-/* 6.11: pcim_iomap_region() requests and maps one BAR, an ERR_PTR on failure. */
-#if SACC_KERNEL_BEFORE(6, 11)
+/* 6.12: pcim_iomap_region() (requests and maps one BAR, an ERR_PTR on failure) exported. */
+#if SACC_KERNEL_BEFORE(6, 12)
 static inline void __iomem *pcim_iomap_region(struct pci_dev *pdev, int bar,
 					      const char *name)
 {

@@ -33,7 +33,9 @@ result() {
 
 for s in "${series[@]}"; do
 	if ! kdir="$("$repo/tests/vm/kernel-distro.sh" "$s")"; then
-		result 1 "Debian's $s kernel and headers are prepared (tests/vm/kernel-distro.sh $s)"
+		for mod in sacc sacc_pci; do
+			result 1 "$mod.ko builds for Debian's $s kernel: tests/vm/kernel-distro.sh $s failed"
+		done
 		continue
 	fi
 	release="$(cat "$kdir/release")"
@@ -48,7 +50,7 @@ for s in "${series[@]}"; do
 		rc=$?
 		if [ "$rc" = 0 ]; then
 			got="$(modinfo -F vermagic "$dir/$mod.ko" 2>/dev/null | cut -d' ' -f1)"
-			[ "$got" = "$release" ] || { echo "# $mod.ko: vermagic '$got', want '$release'" >>"$log"; rc=1; }
+			[ "$got" = "$release" ] || { echo "error: $mod.ko has vermagic '$got', not '$release'" >>"$log"; rc=1; }
 		fi
 		result "$rc" "$mod.ko builds for Debian's $release ($s, ${compiler:-?}) with -Werror W=1" "$log"
 	done

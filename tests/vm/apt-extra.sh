@@ -17,6 +17,14 @@ apt-get|apt-cache) ;;
 esac
 dir="$SACC_CACHE/apt-extra"
 mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o Dir::Etc::sourceparts=-
+	-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
+	-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
+
+# Sources and lists change under an exclusive lock; queries and downloads hold a
+# shared one (fd 9 stays open across the exec).
+exec 9>"$dir/lock"
+flock 9
 key=/usr/share/keyrings/debian-archive-keyring.gpg
 cat >"$dir/sources.list.new" <<LIST
 deb [signed-by=$key] http://deb.debian.org/debian trixie main
@@ -25,19 +33,24 @@ deb [signed-by=$key] http://deb.debian.org/debian-security trixie-security main
 deb [signed-by=$key] http://deb.debian.org/debian trixie-backports main
 deb [signed-by=$key] http://deb.debian.org/debian bookworm-backports main
 LIST
-mv "$dir/sources.list.new" "$dir/sources.list"
-opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o Dir::Etc::sourceparts=-
-	-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
-	-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
-
-exec 9>"$dir/lock"
-flock 9
-if [ -z "$(find "$dir/lists" -maxdepth 1 -name '*_InRelease' -mmin -1440 2>/dev/null | head -n1)" ]; then
-	log "apt-extra: fetching the package lists of trixie, trixie-backports, bookworm-backports"
-	apt-get "${opts[@]}" update -qq </dev/null >&2 ||
-		die "apt-extra: apt-get update failed for the suites in $dir/sources.list"
+if ! cmp -s "$dir/sources.list.new" "$dir/sources.list"; then
+	mv "$dir/sources.list.new" "$dir/sources.list"
+	rm -f "$dir/updated"
 fi
-flock -u 9
+rm -f "$dir/sources.list.new"
+# "updated" is touched after each successful update: apt gives the lists the
+# server's times, which say nothing of when they were fetched.
+if [ -z "$(find "$dir/updated" -mmin -1440 2>/dev/null)" ]; then
+	log "apt-extra: fetching the package lists of trixie, trixie-backports, bookworm-backports"
+	if apt-get "${opts[@]}" update -qq </dev/null >&2; then
+		touch "$dir/updated"
+	elif [ -n "$(find "$dir/lists" -maxdepth 1 -name '*_Packages*' 2>/dev/null | head -n1)" ]; then
+		log "apt-extra: apt-get update failed; using the lists fetched before"
+	else
+		die "apt-extra: apt-get update failed for the suites in $dir/sources.list"
+	fi
+fi
+flock -s 9
 cmd="$1"
 shift
 exec "$cmd" "${opts[@]}" "$@" </dev/null

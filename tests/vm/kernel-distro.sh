@@ -9,7 +9,7 @@
 #   trixie     trixie's 6.12
 #   backports  the newest kernel of trixie-backports (7.3 when this was written)
 # The newest version of each is looked up in the package lists, never written down;
-# SACC_DISTRO_ABI (e.g. 6.12.117+deb12, 6.1.0-57) pins one.
+# SACC_DISTRO_ABI (e.g. 6.12.117+deb12, 6.1.0-57) pins the series it belongs to.
 #
 # Prints the kernel directory on stdout. It holds: bzImage, build (KDIR for
 # out-of-tree modules), modules/lib/modules/<release>/, release, and for the trixie
@@ -35,36 +35,52 @@ trixie|backports)
 	;;
 esac
 
-# The newest ABI of the series with both an image and headers; the image's name
-# (trixie-backports has only the signed one, which boots the same under QEMU).
+# The build root of the trixie kernels, as the current recipe names it.
+case "$series" in
+trixie|backports) root="$("$here/trixie-root.sh" --path)" ;;
+esac
+# complete DIR: prepared, its headers still there, and for a trixie kernel in the
+# build root of the current recipe.
+complete() {
+	[ -f "$1/.complete" ] && [ -f "$1/build/Makefile" ] &&
+		{ [ -z "$root" ] || [ "$(cat "$1/chroot" 2>/dev/null)" = "$root" ]; }
+}
+
+# The newest ABI of the series (of its headers). SACC_DISTRO_ABI pins it for the
+# series whose pattern it matches and leaves the others alone. When the package
+# lists cannot be read (offline), the newest prepared one of the series serves.
 abi="${SACC_DISTRO_ABI:-}"
+[[ "$abi" =~ ^$pattern$ ]] || abi=""
 if [ -z "$abi" ]; then
-	abi="$("${apt_cache[@]}" search --names-only "^linux-headers-$pattern-amd64\$" |
-		sed -nE "s/^linux-headers-($pattern)-amd64 .*/\\1/p" | sort -V | tail -n1)"
-	[ -n "$abi" ] || die "kernel-distro: no linux-headers-<$pattern>-amd64 in the apt lists (apt-get update?)"
+	abi="$("${apt_cache[@]}" search --names-only "^linux-headers-$pattern-amd64\$" 2>/dev/null |
+		sed -nE "s/^linux-headers-($pattern)-amd64 .*/\\1/p" | sort -V | tail -n1)" || abi=""
 fi
+if [ -z "$abi" ]; then
+	for d in $(find "$SACC_CACHE" -maxdepth 1 -name 'kernel-distro-*' 2>/dev/null | sort -V -r); do
+		b="${d##*/kernel-distro-}"
+		[[ "${b%-amd64}" =~ ^$pattern$ ]] && complete "$d" && abi="${b%-amd64}" && break
+	done
+	[ -z "$abi" ] || log "kernel-distro: no package lists for the $series series: using the prepared $abi"
+fi
+[ -n "$abi" ] || die "kernel-distro: no linux-headers-<$pattern>-amd64 in the apt lists (apt-get update?)"
 release="$abi-amd64"
+out="$SACC_CACHE/kernel-distro-$release"
+if complete "$out"; then
+	echo "$out"
+	exit 0
+fi
+# The image: trixie-backports has only the signed one, which boots the same in QEMU.
 image=""
 for p in "linux-image-$release-unsigned" "linux-image-$release"; do
 	if "${apt_cache[@]}" show "$p" >/dev/null 2>&1; then image="$p"; break; fi
 done
 [ -n "$image" ] || die "kernel-distro: no linux-image-$release(-unsigned) in the apt lists"
-
-out="$SACC_CACHE/kernel-distro-$release"
-# complete: prepared, and its headers still there (a build root may have gone).
-complete() { [ -f "$out/.complete" ] && [ -f "$out/build/Makefile" ]; }
-if complete; then
-	echo "$out"
-	exit 0
-fi
-case "$series" in
-trixie|backports) root="$("$here/trixie-root.sh")" ;;
-esac
+[ -z "$root" ] || root="$("$here/trixie-root.sh")"
 
 mkdir -p "$SACC_CACHE"
 exec 9>"$SACC_CACHE/kernel-distro.lock"
 flock 9
-if complete; then echo "$out"; exit 0; fi
+if complete "$out"; then echo "$out"; exit 0; fi
 
 rm -rf "$out" && mkdir -p "$out/debs" "$out/root"
 log "kernel-distro: downloading Debian's $release kernel and headers"
@@ -77,8 +93,9 @@ depends_on() {
 # kernel in linux-binary-*, the modules in linux-modules-*), are dependencies whose
 # names the packages give (6.1's kbuild is linux-kbuild-6.1, the others carry the ABI).
 headers="linux-headers-$release"
+rel_re="${release//./\\.}" rel_re="${rel_re//+/\\+}"
 mapfile -t deps < <(depends_on "$headers" '^linux-(headers-.*-common|kbuild-)'
-	depends_on "$image" "^linux-(base|binary|modules)-$(sed 's/[.+]/\\&/g' <<<"$release")\$")
+	depends_on "$image" "^linux-(base|binary|modules)-$rel_re\$")
 [ ${#deps[@]} -gt 0 ] || die "kernel-distro: cannot read the dependencies of $headers"
 pkgs=("$image" "$headers" "${deps[@]}")
 (cd "$out/debs" && "${apt_get[@]}" download -qq "${pkgs[@]}" </dev/null 2>&1 | { grep -v "unsandboxed as root" >&2 || true; }) ||

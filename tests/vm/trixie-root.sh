@@ -6,8 +6,9 @@
 # modules are built for Debian's trixie kernels (6.12+deb13, 7.x from
 # trixie-backports): their headers name gcc-14 and their tools are built against
 # trixie's glibc, neither of which the bookworm host has. The kernels' headers are
-# unpacked into it by tests/vm/kernel-distro.sh; builds run with kbuild-in-root.sh.
-# Needs root (debootstrap, chroot). Prints the root's directory on stdout.
+# unpacked into it by tests/vm/kernel-distro.sh; modules build in it through
+# tests/vm/kbuild.sh. Needs root (debootstrap, chroot). Prints the root's directory
+# on stdout; with --path, only the directory the current recipe names, made or not.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/common.sh"
@@ -15,7 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # The recipe: change it (or the package list) and a new root is made.
 packages=gcc-14,make,libc6-dev,binutils,libelf1t64,bc,kmod,pahole,perl,python3
 root="$SACC_CACHE/trixie-root-$(hash_of "r1 $packages")"
-if [ -f "$root/.complete" ]; then
+if [ "${1:-}" = --path ] || [ -f "$root/.complete" ]; then
 	echo "$root"
 	exit 0
 fi
