@@ -14,6 +14,8 @@
 #                        length, in one debug-kernel VM (hours; SOAK_OPS=400000 short)
 #   make demo            one accelerator shared by several VMs, on Debian's kernel
 #   make bench           the benchmarks of docs/performance.md (distro guest, one boot)
+#   make dkms-install    sacc.ko under DKMS, for the running kernel and each one installed
+#                        later (root; make dkms-uninstall undoes it; -guest: sacc_pci.ko)
 #   make check           checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make clean
 # KDIR defaults to the running kernel's build tree, or, when it has none, to Debian's
@@ -64,6 +66,17 @@ demo:
 bench:
 	@tests/bench/run.sh
 
+# DKMS (root). DKMS_KERNEL=<release> [DKMS_KDIR=<its build tree>] for another kernel.
+dkms-install:
+	@tools/dkms/dkms.sh install sacc $(or $(DKMS_KERNEL),$(shell uname -r)) $(DKMS_KDIR)
+
+dkms-install-guest:
+	@tools/dkms/dkms.sh install sacc_pci $(or $(DKMS_KERNEL),$(shell uname -r)) $(DKMS_KDIR)
+
+dkms-uninstall:
+	@tools/dkms/dkms.sh uninstall sacc
+	@tools/dkms/dkms.sh uninstall sacc_pci
+
 check: deps
 	@tests/check.sh
 
@@ -74,4 +87,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module print-kdir tool test test-host test-matrix test-harness test-kunit test-vm soak demo bench check clean
+.PHONY: all deps module print-kdir tool test test-host test-matrix test-harness test-kunit test-vm soak demo bench dkms-install dkms-install-guest dkms-uninstall check clean
