@@ -16,6 +16,8 @@
 #   make bench           the benchmarks of docs/performance.md (distro guest, one boot)
 #   make dkms-install    sacc.ko under DKMS, for the running kernel and each one installed
 #                        later (root; make dkms-uninstall undoes it; -guest: sacc_pci.ko)
+#   make deb             the Debian packages sacc-dkms, sacc-guest-dkms and mdevctl-lite,
+#                        into build/deb/ (lintian-checked)
 #   make check           checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make clean
 # KDIR defaults to the running kernel's build tree, or, when it has none, to Debian's
@@ -67,6 +69,9 @@ bench:
 	@tests/bench/run.sh
 
 # DKMS (root). DKMS_KERNEL=<release> [DKMS_KDIR=<its build tree>] for another kernel.
+deb:
+	@tools/deb/build.sh
+
 dkms-install:
 	@tools/dkms/dkms.sh install sacc $(or $(DKMS_KERNEL),$(shell uname -r)) $(DKMS_KDIR)
 
@@ -87,4 +92,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module print-kdir tool test test-host test-matrix test-harness test-kunit test-vm soak demo bench dkms-install dkms-install-guest dkms-uninstall check clean
+.PHONY: all deps module print-kdir tool test test-host test-matrix test-harness test-kunit test-vm soak demo bench deb dkms-install dkms-install-guest dkms-uninstall check clean

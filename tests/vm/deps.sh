@@ -4,7 +4,8 @@
 # Install every Debian package the build and the tests need, and nothing else.
 # Idempotent: when everything is present it only runs dpkg-query and returns.
 # Works as root with no stdin (CI); as a normal user it uses sudo if available.
-# `deps.sh bench` adds what make bench needs besides (tests/bench/run.sh).
+# `deps.sh bench` adds what make bench needs besides (tests/bench/run.sh); `deps.sh
+# deb` installs only what make deb needs (tools/deb/build.sh).
 set -euo pipefail
 
 PACKAGES=(
@@ -18,6 +19,10 @@ PACKAGES=(
 	# running the guests
 	qemu-system-x86 busybox-static
 )
+if [ "${1:-}" = deb ]; then
+	# make deb: building the packages and checking them
+	PACKAGES=(dpkg-dev debhelper dh-dkms lintian fakeroot libjson-c-dev uuid-dev pkg-config)
+fi
 if [ "${1:-}" = bench ]; then
 	# the chart; Debian's mdevctl (1.2), which B9 compares mdevctl-lite with
 	PACKAGES+=(gnuplot-nox mdevctl)

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dkms.sh install|uninstall MODULE [KERNEL [KDIR]]: put a checkout's module under
-# DKMS (make dkms-install, make dkms-uninstall). MODULE is sacc (the host's
+# DKMS (make dkms-install, make dkms-uninstall). dkms.sh tree MODULE VERSION: only
+# lay out its source tree under $SACC_DKMS_ROOT/usr/src/ (debian/rules; dh_dkms adds
+# the dkms.conf). MODULE is sacc (the host's
 # driver, from kernel/) or sacc_pci (the guest driver, kernel/guest/ with
 # kernel/uapi/). install copies the source tree to /usr/src/MODULE-VERSION/, then
 # dkms add, build and install for KERNEL (default: the running one; KDIR: its
@@ -19,6 +21,23 @@ case "$module" in
 sacc|sacc_pci) ;;
 *) die "MODULE must be sacc or sacc_pci, not '$module'" ;;
 esac
+
+# tree DIR: the module's sources (C files, headers, Kbuild files) in DIR; what DKMS
+# builds from. sacc: kernel/ without guest/; sacc_pci: kernel/guest/ and kernel/uapi/.
+tree() {
+	local dirs=(.)
+	[ "$module" = sacc_pci ] && dirs=(guest uapi)
+	mkdir -p "$1"
+	(cd "$repo/kernel" && find "${dirs[@]}" -path ./guest -prune -o -type f \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) ! -name '*.mod.c' -print |
+		cpio -pdm --quiet "$1")
+}
+
+if [ "$action" = tree ]; then
+	[ -n "${3:-}" ] || die "tree needs a VERSION"
+	tree "${SACC_DKMS_ROOT:?}/usr/src/$module-$3"
+	exit 0
+fi
 [ "$(id -u)" -eq 0 ] || die "DKMS needs root"
 command -v dkms >/dev/null || die "no dkms (apt-get install dkms)"
 version="$(cat "$repo/VERSION")"
@@ -35,20 +54,13 @@ uninstall() {
 case "$action" in
 uninstall) uninstall; exit 0 ;;
 install) ;;
-*) die "the action must be install or uninstall, not '$action'" ;;
+*) die "the action must be install, uninstall or tree, not '$action'" ;;
 esac
 uninstall
-mkdir -p "$src"
-if [ "$module" = sacc ]; then
-	(cd "$repo/kernel" && git ls-files --cached --others --exclude-standard -- . ':!guest') |
-		(cd "$repo/kernel" && cpio -pdm --quiet "$src")
-	sed "s/@VERSION@/$version/" "$repo/kernel/dkms.conf" >"$src/dkms.conf"
-else
-	(cd "$repo/kernel" && git ls-files --cached --others --exclude-standard -- guest uapi) |
-		(cd "$repo/kernel" && cpio -pdm --quiet "$src")
-	sed "s/@VERSION@/$version/" "$repo/kernel/guest/dkms.conf" >"$src/dkms.conf"
-	rm -f "$src/guest/dkms.conf"
-fi
+tree "$src"
+conf="$repo/kernel/dkms.conf"
+[ "$module" = sacc ] || conf="$repo/kernel/guest/dkms.conf"
+sed "s/#MODULE_VERSION#/$version/" "$conf" >"$src/dkms.conf"
 args=(-m "$module" -v "$version" -k "$kernel")
 [ -z "$kdir" ] || args+=("--kernelsourcedir=$kdir")
 dkms add -m "$module" -v "$version" >/dev/null || die "dkms add $module/$version failed"
