@@ -6,6 +6,8 @@
 #   make test-host       userspace tests on this machine (ASan/UBSan)
 #   make test-matrix     the module builds for Debian's 6.1, 6.12 and 7.x (in make test
 #                        too), and lifecycle, device, engine boot 6.1 and 7.x
+#   make test-install    the Debian packages installed, used and removed with apt-get
+#                        in a VM on Debian's 6.1, DKMS building for three kernels (~20 min)
 #   make test-harness    self-tests of the VM harness (it must catch failures)
 #   make test-kunit      the module's KUnit suites in the debug kernel
 #   make test-vm         the VM suites on the debug and distro kernels;
@@ -50,6 +52,9 @@ test-host:
 test-matrix:
 	@tests/run-all.sh matrix matrix-vm
 
+test-install:
+	@tests/run-all.sh install
+
 test-harness:
 	@tests/run-all.sh harness
 
@@ -92,4 +97,4 @@ clean:
 	$(MAKE) -C mdevctl-lite clean
 	rm -rf build
 
-.PHONY: all deps module print-kdir tool test test-host test-matrix test-harness test-kunit test-vm soak demo bench deb dkms-install dkms-install-guest dkms-uninstall check clean
+.PHONY: all deps module print-kdir tool test test-host test-matrix test-install test-harness test-kunit test-vm soak demo bench deb dkms-install dkms-install-guest dkms-uninstall check clean

@@ -12,8 +12,6 @@
 #include "commands.h"
 #include "mdev.h"
 
-#define MDEVCTL_LITE_VERSION "0.1"
-
 const char *progname = "mdevctl-lite";
 
 /* Aliases (create, remove) are entries of their own that share the function. */

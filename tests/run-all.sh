@@ -10,6 +10,9 @@
 #   matrix-vm  (not in the default) lifecycle, device and engine on Debian's 6.1 and
 #            on trixie-backports' newest kernel: make test-matrix, beyond make test's
 #            time budget (docs/testing.md)
+#   install  (not in the default) the Debian packages installed with apt-get in a VM
+#            on Debian's 6.1, DKMS building for it and for two more kernels, and
+#            removed (tests/install/): make test-install, about 20 minutes
 #   harness  self-tests of the VM harness: a failing test, a kernel WARN, a hung
 #            guest and a failing KUnit case must each fail a run
 #   kunit    the module's KUnit suites in the debug kernel
@@ -146,6 +149,9 @@ if has matrix-vm; then
 	for k in distro-6.1 distro-backports; do
 		layer "VM: $k kernel" "$here/vm/run.sh" --kernel "$k" lifecycle device engine
 	done
+fi
+if has install; then
+	layer "VM: install (distro-6.1 kernel)" "$here/vm/run.sh" --kernel distro-6.1 --timeout 3000 install
 fi
 
 echo "== summary"

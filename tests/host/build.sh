@@ -2,7 +2,8 @@
 # Host tests of README's first command (sourced by run.sh; uses host_check): make in
 # a fresh clone builds sacc.ko, for the running kernel when it has a build tree, else
 # for Debian's prebuilt 6.12 (tests/vm/kernel-distro.sh, unpacked into the cache);
-# and a KDIR that is no kernel tree fails loudly instead of building nothing.
+# and a KDIR that is no kernel tree, or one without the mdev framework, fails loudly
+# instead of building nothing.
 bd_clone="$tmp/clone"
 git clone -q "$repo" "$bd_clone"
 bd_run() { make -C "$bd_clone" "$@" >"$tmp/bd.out" 2>&1; echo $? >"$tmp/bd.rc"; }
@@ -20,3 +21,11 @@ host_check "make in a fresh clone builds sacc.ko for the kernel it names" bd_bui
 bd_run -C kernel KDIR="$tmp/no-kernel-here"
 host_check "make with a KDIR that is no kernel tree fails, naming KDIR" \
 	bash -c "[ \"\$(cat '$tmp/bd.rc')\" != 0 ] && grep -q 'KDIR=$tmp/no-kernel-here is not a kernel build tree' '$tmp/bd.out'"
+# A kernel tree without the mdev framework (Debian's cloud flavour): a Makefile and a
+# .config without CONFIG_VFIO_MDEV are all make looks at before it refuses.
+mkdir -p "$tmp/no-mdev"
+printf 'all:\n\t@echo built\n' >"$tmp/no-mdev/Makefile"
+printf 'CONFIG_VFIO=m\n# CONFIG_VFIO_MDEV is not set\n' >"$tmp/no-mdev/.config"
+bd_run -C kernel KDIR="$tmp/no-mdev"
+host_check "make for a kernel without CONFIG_VFIO_MDEV fails, saying so" \
+	bash -c "[ \"\$(cat '$tmp/bd.rc')\" != 0 ] && grep -q 'KDIR=$tmp/no-mdev is a kernel without CONFIG_VFIO_MDEV' '$tmp/bd.out'"

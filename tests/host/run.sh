@@ -9,9 +9,9 @@
 # expected stdout and stderr of each, with the exit status. UUIDs the tool generates
 # (random, version 4) show as <random-uuid>. SACC_UPDATE_GOLDEN=1 rewrites the .out
 # files from what runs now. Then the fault tests (fault.sh) and the install test
-# (install.sh), sacc-job's host tests (sacc-job.sh) and make soak's chunking
-# (soak.sh), and README's make in a fresh clone (build.sh). Prints TAP-style lines and
-# the totals.
+# (install.sh), sacc-job's host tests (sacc-job.sh), make soak's chunking (soak.sh),
+# the version number (version.sh) and README's make in a fresh clone (build.sh).
+# Prints TAP-style lines and the totals.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -91,6 +91,7 @@ host_check() {
 . "$here/install.sh"
 . "$here/sacc-job.sh"
 . "$here/soak.sh"
+. "$here/version.sh"
 . "$here/build.sh"
 tap_add_totals "$pass" "$fail" 0
 echo "host: $pass passed, $fail failed"

@@ -91,6 +91,7 @@ for suite in $SACC_SUITES; do
 	selftest-*) run_program "$suite" "$SACC_REPO/tests/selftest/$suite.sh" ;;
 	cli-*) run_program "$suite" "$SACC_REPO/tests/cli/${suite#cli-}.sh" ;;
 	nested-*) run_program "$suite" "$SACC_REPO/tests/nested/${suite#nested-}.sh" ;;
+	install) run_program install "$SACC_REPO/tests/install/inside-vm.sh" ;;
 	demo) run_program demo "$SACC_REPO/demo/inside-vm.sh" ;;
 	bench) run_program bench "$SACC_REPO/tests/bench/inside-vm.sh" ;;
 	soak-*) run_program "$suite" "$SACC_REPO/tests/soak/chunks.sh" "${suite#soak-}" ;;

@@ -104,6 +104,11 @@ l2_env="SACC_L2_KERNEL='' SACC_L2_INITRD='' SACC_L2_QEMU='' SACC_L2_QEMU_ARGS=''
 if printf '%s\n' "${suites[@]}" | grep -qE '^(nested-|selftest-nested$|demo$|bench$)'; then
 	l2_env="$("$repo/tests/nested/prepare.sh")" || die "[$kind] cannot prepare the L2 guests"
 fi
+# The install suite installs the packages and Debian's headers, made and downloaded here.
+install_env=""
+if printf '%s\n' "${suites[@]}" | grep -qx install; then
+	install_env="$("$repo/tests/install/prepare.sh" "$release")" || die "[$kind] cannot prepare the install suite"
+fi
 initrd="$("$here/initramfs.sh" "$kdir")"
 
 # A hanging suite is killed in the guest early enough to still collect the others'
@@ -128,6 +133,7 @@ SACC_SUITE_TIMEOUT='$suite_timeout'
 SACC_EXTRA_MODULES='$extra'
 SACC_MTTY_KO='$mtty_ko'
 $l2_env
+$install_env
 export SACC_REPO SACC_RUN SACC_KERNEL SACC_MODDIR SACC_MODULE_DIR SACC_SELFTEST_DIR
 export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES SACC_MTTY_KO
 export SACC_L2_KERNEL SACC_L2_INITRD SACC_L2_QEMU SACC_L2_QEMU_ARGS
