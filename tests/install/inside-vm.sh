@@ -71,8 +71,7 @@ built_for() {
 }
 # wait_for PATH: up to 20 s for PATH to appear.
 wait_for() {
-	local i
-	for i in $(seq 1 100); do [ -e "$1" ] && return 0; sleep 0.2; done
+	for _ in $(seq 1 100); do [ -e "$1" ] && return 0; sleep 0.2; done
 	echo "$1 did not appear within 20 s" >&2
 	return 1
 }

@@ -59,8 +59,8 @@ deb_of() {
 mapfile -t first < <(plan "linux-headers-$release")
 mapfile -t both < <(plan "linux-headers-$release" "linux-headers-$second" "linux-headers-$nomdev")
 [ ${#first[@]} -ge 3 ] || die "install: apt cannot plan the install of linux-headers-$release"
-mapfile -t then < <(printf '%s\n' "${both[@]}" | grep -vxF -f <(printf '%s\n' "${first[@]}"))
-[ ${#then[@]} -ge 1 ] || die "install: apt cannot plan the install of linux-headers-$second and -$nomdev"
+mapfile -t later < <(printf '%s\n' "${both[@]}" | grep -vxF -f <(printf '%s\n' "${first[@]}"))
+[ ${#later[@]} -ge 1 ] || die "install: apt cannot plan the install of linux-headers-$second and -$nomdev"
 mkdir -p "$out/pool"
 exec 9>"$SACC_CACHE/install-debs.lock"
 flock 9
@@ -73,7 +73,7 @@ done
 # One directory per step, of links into the pool.
 rm -rf "$out/running" "$out/second" && mkdir -p "$out/running" "$out/second"
 for p in "${first[@]}"; do ln -s "$(deb_of "$p")" "$out/running/"; done
-for p in "${then[@]}"; do ln -s "$(deb_of "$p")" "$out/second/"; done
+for p in "${later[@]}"; do ln -s "$(deb_of "$p")" "$out/second/"; done
 exec 9>&-
 
 log "install: building the packages (make deb)"
