@@ -58,7 +58,9 @@ esac
 # slowest of all.
 [ -n "$timeout_s" ] || timeout_s=1800
 release="$(cat "$kdir/release")"
-build="$repo/build/$kind"
+# SACC_BUILD_ROOT: where the modules are built, one directory per kernel (default
+# build/): runs side by side need their own (tests/run-all.sh, the harness).
+build="${SACC_BUILD_ROOT:-$repo/build}/$kind"
 
 # The module, built for this kernel in its own directory.
 log "[$kind] building sacc.ko for $release"
