@@ -24,16 +24,10 @@ flavour="${release##*-}"
 second="${release%-"$flavour"}-rt-$flavour"
 nomdev="${release%-"$flavour"}-cloud-$flavour"
 
-# depends_of PACKAGE: the names of PACKAGE's direct dependencies (first alternative).
-depends_of() {
-	apt-cache show "$1" 2>/dev/null | sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n' |
-		sed -E 's/^ *([^ ]+).*/\1/'
-}
-
 skip=""
 apt-cache show "linux-headers-$release" >/dev/null 2>&1 ||
 	skip="no package linux-headers-$release in this host's apt lists"
-if [ -z "$skip" ] && depends_of "linux-headers-$release" | grep -q '^linux-image-'; then
+if [ -z "$skip" ] && deb_depends "linux-headers-$release" | grep -q '^linux-image-'; then
 	skip="linux-headers-$release depends on linux-image-$release, which the test VM cannot install"
 fi
 if [ -n "$skip" ]; then

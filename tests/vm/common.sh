@@ -10,6 +10,15 @@ SACC_NPROC="$(nproc)"
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# deb_depends PACKAGE [APT-CACHE...]: the names of PACKAGE's direct dependencies (the
+# first of each set of alternatives), as APT-CACHE (default apt-cache) shows them.
+deb_depends() {
+	local pkg="$1"
+	shift
+	"${@:-apt-cache}" show "$pkg" 2>/dev/null | sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n' |
+		sed -E 's/^ *([^ ]+).*/\1/'
+}
+
 # hash_of FILE|STRING...: a short, stable key for a set of build inputs.
 hash_of() {
 	local a

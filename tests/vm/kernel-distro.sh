@@ -85,10 +85,7 @@ if complete "$out"; then echo "$out"; exit 0; fi
 rm -rf "$out" && mkdir -p "$out/debs" "$out/root"
 log "kernel-distro: downloading Debian's $release kernel and headers"
 # depends_on PACKAGE REGEXP: PACKAGE's dependencies whose names match REGEXP.
-depends_on() {
-	"${apt_cache[@]}" show "$1" | sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n' |
-		sed -E 's/^ *([^ ]+).*/\1/' | grep -E "$2" || true
-}
+depends_on() { deb_depends "$1" "${apt_cache[@]}" | grep -E "$2" || true; }
 # The headers' common part and kbuild, and the parts of a split image (7.x: the
 # kernel in linux-binary-*, the modules in linux-modules-*), are dependencies whose
 # names the packages give (6.1's kbuild is linux-kbuild-6.1, the others carry the ABI).
