@@ -7,7 +7,7 @@
 #   make test-matrix     the module builds for Debian's 6.1, 6.12 and 7.x (in make test
 #                        too), and lifecycle, device, engine boot 6.1 and 7.x
 #   make test-install    the Debian packages installed, used and removed with apt-get
-#                        in a VM on Debian's 6.1, DKMS building for three kernels (~20 min)
+#                        in a VM on Debian's 6.1, DKMS building for two kernels (~20 min)
 #   make test-harness    self-tests of the VM harness (it must catch failures)
 #   make test-kunit      the module's KUnit suites in the debug kernel
 #   make test-vm         the VM suites on the debug and distro kernels;

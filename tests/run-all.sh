@@ -11,7 +11,7 @@
 #            on trixie-backports' newest kernel: make test-matrix, beyond make test's
 #            time budget (docs/testing.md)
 #   install  (not in the default) the Debian packages installed with apt-get in a VM
-#            on Debian's 6.1, DKMS building for it and for two more kernels, and
+#            on Debian's 6.1, DKMS building for it and for a second kernel, and
 #            removed (tests/install/): make test-install, about 20 minutes
 #   harness  self-tests of the VM harness: a failing test, a kernel WARN, a hung
 #            guest and a failing KUnit case must each fail a run

@@ -4,9 +4,8 @@
 # prepare.sh RELEASE: what the install suite (tests/install/inside-vm.sh) needs on the
 # host, for a test VM running Debian's kernel RELEASE (e.g. 6.1.0-57-amd64):
 #   - the project's packages, built with make deb (tools/deb/build.sh) into build/deb/;
-#   - the .deb files of RELEASE's headers and of two more kernels' headers, the rt
-#     and the cloud flavours of the same ABI (the cloud kernel has no mdev framework:
-#     sacc must be skipped there, sacc_pci built), downloaded with apt-get into
+#   - the .deb files of RELEASE's headers and of a second kernel's headers (the rt
+#     flavour of the same ABI), downloaded with apt-get into
 #     $SACC_CACHE/install-debs-RELEASE/, because the VM has no network.
 # Prints the lines for the guest's job.env on stdout (export SACC_INSTALL_*=...).
 #
@@ -22,7 +21,6 @@ repo="$(cd "$here/../.." && pwd)"
 release="${1:?usage: prepare.sh RELEASE}"
 flavour="${release##*-}"
 second="${release%-"$flavour"}-rt-$flavour"
-nomdev="${release%-"$flavour"}-cloud-$flavour"
 
 skip=""
 apt-cache show "linux-headers-$release" >/dev/null 2>&1 ||
@@ -51,14 +49,14 @@ deb_of() {
 	compgen -G "$out/pool/${file//:/%3a}_*.deb" | head -n1
 }
 mapfile -t first < <(plan "linux-headers-$release")
-mapfile -t both < <(plan "linux-headers-$release" "linux-headers-$second" "linux-headers-$nomdev")
+mapfile -t both < <(plan "linux-headers-$release" "linux-headers-$second")
 [ ${#first[@]} -ge 3 ] || die "install: apt cannot plan the install of linux-headers-$release"
 mapfile -t later < <(printf '%s\n' "${both[@]}" | grep -vxF -f <(printf '%s\n' "${first[@]}"))
-[ ${#later[@]} -ge 1 ] || die "install: apt cannot plan the install of linux-headers-$second and -$nomdev"
+[ ${#later[@]} -ge 1 ] || die "install: apt cannot plan the install of linux-headers-$second"
 mkdir -p "$out/pool"
 exec 9>"$SACC_CACHE/install-debs.lock"
 flock 9
-log "install: the headers of $release, $second and $nomdev (${#both[@]} packages)"
+log "install: the headers of $release and $second (${#both[@]} packages)"
 for p in "${both[@]}"; do
 	[ -n "$(deb_of "$p")" ] && continue
 	(cd "$out/pool" && apt-get download -qq "$p" </dev/null 2>&1 | { grep -v "unsandboxed as root" >&2 || true; })
@@ -75,6 +73,5 @@ log "install: building the packages (make deb)"
 
 printf "export SACC_INSTALL_HEADERS=%q\n" "$out/running"
 printf "export SACC_INSTALL_SECOND=%q\n" "$second"
-printf "export SACC_INSTALL_NOMDEV=%q\n" "$nomdev"
 printf "export SACC_INSTALL_SECOND_HEADERS=%q\n" "$out/second"
 printf "export SACC_INSTALL_PACKAGES=%q\n" "$repo/build/deb"
