@@ -145,7 +145,7 @@ if has harness && harness_beside_debug &&
 	trap 'rm -f "$SACC_TOTALS" "$SACC_RETRIES" "$durations" "$harness_out" "$harness_totals"' EXIT
 	echo "== harness self-tests: beside the debug kernel's VM, reported after it"
 	(SACC_BUILD_ROOT="$here/../build/harness" SACC_TOTALS="$harness_totals" \
-		timed "harness self-tests (beside the debug VM)" "$here/selftest/run.sh" >"$harness_out" 2>&1) &
+		timed "harness (beside debug VM)" "$here/selftest/run.sh" >"$harness_out" 2>&1) &
 	harness_pid=$!
 elif has harness; then
 	layer "harness self-tests" "$here/selftest/run.sh"
