@@ -12,7 +12,9 @@
 #      is started by the package's udev rule when the module is loaded again;
 #   4. a second kernel's headers (the rt flavour) installed afterwards get both
 #      modules built for it;
-#   5. apt-get remove leaves no module, DKMS tree, source, binary or udev rule behind.
+#   5. apt-get remove leaves no module, DKMS tree, source, binary or udev rule behind;
+#   6. make dkms-install from the checkout builds the same module through DKMS, and
+#      make dkms-uninstall takes it away.
 # Prints TAP on stdout; apt's, dpkg's and DKMS's output go to stderr (the suite's log).
 #
 # It installs packages into the guest's root, so it runs only inside the test guest
@@ -126,4 +128,14 @@ t "none of the $(wc -l <<<"$owned") files the packages installed is left (udev r
 	eval '[ -n "$owned" ] && ! while read -r f; do [ -e "$f" ] && echo "left behind: $f"; done <<<"$owned" | grep . >&2'
 t "the definition stays in /etc/mdevctl.d (an administrator's data, like mdevctl's)" \
 	test -f "/etc/mdevctl.d/sacc0/$u"
+
+# What a user of a clone does instead of the package: the same DKMS build, from the
+# checkout, and make dkms-uninstall leaves nothing.
+step "make dkms-install from the checkout" make -s -C "$SACC_REPO" dkms-install
+t "DKMS built and installed sacc.ko from the checkout for the running kernel" built_for sacc "$release"
+t "modprobe sacc loads the checkout's DKMS module" \
+	eval 'modprobe sacc && [ "$(modinfo -n sacc)" = "$(ls /lib/modules/$release/updates/dkms/sacc.ko*)" ] && rmmod sacc'
+step "make dkms-uninstall" make -s -C "$SACC_REPO" dkms-uninstall
+t "make dkms-uninstall leaves no module, DKMS tree or source" \
+	eval '! ls /lib/modules/$release/updates/dkms/sacc*.ko* 2>/dev/null && [ ! -e /var/lib/dkms/sacc ] && ! ls -d /usr/src/sacc-* 2>/dev/null'
 tap_plan
