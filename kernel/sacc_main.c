@@ -15,7 +15,8 @@
 
 static unsigned int nr_parents = 2;
 module_param(nr_parents, uint, 0444);
-MODULE_PARM_DESC(nr_parents, "Number of accelerators (parents) to model, 1-8 (default 2)");
+MODULE_PARM_DESC(nr_parents,
+		 "Number of accelerators (parents) to model, 0-8 (default 2)");
 
 static unsigned int queues = 8;
 module_param(queues, uint, 0444);
@@ -43,33 +44,42 @@ MODULE_PARM_DESC(max_pinned_pages,
 
 static struct sacc_parent *sacc_parents[SACC_MAX_PARENTS];
 
-/* Refuse a configuration the device model cannot represent, naming the parameter. */
-static int sacc_check_params(const struct sacc_parent_config *cfg)
+/*
+ * Refuse a capacity the device model cannot represent, naming the parameter:
+ * @prefix is prepended to the parameters' names.
+ */
+static int sacc_check_config(const char *prefix, const struct sacc_parent_config *cfg)
 {
-	if (nr_parents < 1 || nr_parents > SACC_MAX_PARENTS) {
-		pr_err("sacc: nr_parents=%u is out of range 1-%d\n", nr_parents,
-		       SACC_MAX_PARENTS);
-		return -EINVAL;
-	}
 	if (cfg->queues < 1 || cfg->queues > 1024) {
-		pr_err("sacc: queues=%u is out of range 1-1024\n", cfg->queues);
+		pr_err("sacc: %squeues=%u is out of range 1-1024\n", prefix, cfg->queues);
 		return -EINVAL;
 	}
 	if (cfg->memory_mb < 1 || cfg->memory_mb > 4096) {
-		pr_err("sacc: memory_mb=%u is out of range 1-4096\n", cfg->memory_mb);
+		pr_err("sacc: %smemory_mb=%u is out of range 1-4096\n", prefix,
+		       cfg->memory_mb);
 		return -EINVAL;
 	}
 	if (!sacc_memory_per_queue(cfg)) {
-		pr_err("sacc: memory_mb=%u gives less than 1 MiB to each of the %u queues\n",
-		       cfg->memory_mb, cfg->queues);
+		pr_err("sacc: %smemory_mb=%u gives less than 1 MiB to each of the %u queues\n",
+		       prefix, cfg->memory_mb, cfg->queues);
 		return -EINVAL;
 	}
 	if (cfg->engines < 1 || cfg->engines > SACC_MAX_ENGINES) {
-		pr_err("sacc: engines=%u is out of range 1-%d\n", cfg->engines,
+		pr_err("sacc: %sengines=%u is out of range 1-%d\n", prefix, cfg->engines,
 		       SACC_MAX_ENGINES);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int sacc_check_params(const struct sacc_parent_config *cfg)
+{
+	if (nr_parents > SACC_MAX_PARENTS) {
+		pr_err("sacc: nr_parents=%u is out of range 0-%d\n", nr_parents,
+		       SACC_MAX_PARENTS);
+		return -EINVAL;
+	}
+	return sacc_check_config("", cfg);
 }
 
 static void sacc_destroy_parents(void)
