@@ -2,11 +2,13 @@
 /*
  * sacc - private definitions shared by the files of sacc.ko.
  *
- * Object model: a &struct sacc_parent is one sample accelerator; its capacity is a
- * set of &struct sacc_budget (queues, device memory); each &struct sacc_type is a
- * fixed slice of that capacity; each &struct sacc_mdev is one instance, a VFIO
- * device carved out of a parent, with its own configuration space (sacc_cfg.c),
- * register window (sacc_regs.c), interrupts (sacc_irq.c) and device memory.
+ * Object model: a &struct sacc_parent is one sample accelerator, virtual
+ * (/sys/class/sacc/sacc<N>) or on a PCI function (sacc_pci_parent.c); its
+ * capacity is a set of &struct sacc_budget (queues, device memory); each
+ * &struct sacc_type is a fixed slice of that capacity; each &struct sacc_mdev is
+ * one instance, a VFIO device carved out of a parent, with its own configuration
+ * space (sacc_cfg.c), register window (sacc_regs.c), interrupts (sacc_irq.c) and
+ * device memory.
  */
 #ifndef SACC_H
 #define SACC_H
@@ -398,6 +400,10 @@ void sacc_parent_get(struct sacc_parent *parent);
 void sacc_parent_put(struct sacc_parent *parent);
 int sacc_parent_class_register(void);
 void sacc_parent_class_unregister(void);
+
+/* sacc_pci_parent.c */
+int sacc_pci_parent_register(const struct sacc_parent_config *cfg);
+void sacc_pci_parent_unregister(void);
 
 /**
  * struct sacc_cfg - an instance's emulated PCI configuration space
