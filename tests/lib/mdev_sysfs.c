@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
@@ -183,11 +184,22 @@ int mdev_count(void)
 	return dir_count(MDEV_DEVICES);
 }
 
+/*
+ * A random (version 4) UUID. Not uuid_generate_random(): in the test VM the kernel's
+ * random pool is often not initialised for minutes (no RNG device under TCG), and
+ * libuuid then retries getrandom(GRND_NONBLOCK) for 1 s before it falls back to
+ * /dev/urandom, so every UUID cost a second. GRND_INSECURE never waits.
+ */
 void uuid_new(char out[UUID_STR_LEN])
 {
 	uuid_t u;
 
-	uuid_generate_random(u);
+	if (getrandom(u, sizeof(u), GRND_INSECURE) == (ssize_t)sizeof(u)) {
+		u[6] = (u[6] & 0x0f) | 0x40;	/* version 4 */
+		u[8] = (u[8] & 0x3f) | 0x80;	/* variant 1 (RFC 4122) */
+	} else {
+		uuid_generate_random(u);
+	}
 	uuid_unparse_lower(u, out);
 }
 
