@@ -2,11 +2,13 @@
 /*
  * sacc - private definitions shared by the files of sacc.ko.
  *
- * Object model: a &struct sacc_parent is one sample accelerator; its capacity is a
- * set of &struct sacc_budget (queues, device memory); each &struct sacc_type is a
- * fixed slice of that capacity; each &struct sacc_mdev is one instance, a VFIO
- * device carved out of a parent, with its own configuration space (sacc_cfg.c),
- * register window (sacc_regs.c), interrupts (sacc_irq.c) and device memory.
+ * Object model: a &struct sacc_parent is one sample accelerator, virtual
+ * (/sys/class/sacc/sacc<N>) or on a PCI function (sacc_pci_parent.c); its
+ * capacity is a set of &struct sacc_budget (queues, device memory); each
+ * &struct sacc_type is a fixed slice of that capacity; each &struct sacc_mdev is
+ * one instance, a VFIO device carved out of a parent, with its own configuration
+ * space (sacc_cfg.c), register window (sacc_regs.c), interrupts (sacc_irq.c) and
+ * device memory.
  */
 #ifndef SACC_H
 #define SACC_H
@@ -14,6 +16,7 @@
 #include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/hrtimer.h>
+#include <linux/kref.h>
 #include <linux/mdev.h>
 #include <linux/pci_regs.h>
 #include <linux/spinlock.h>
@@ -334,7 +337,15 @@ struct sacc_engine {
 
 /**
  * struct sacc_parent - one sample accelerator, the parent of its instances
- * @dev: the parent device, /sys/class/sacc/sacc<N>; owns this structure
+ * @dev: the mdev parent device, under which the types appear: @class_dev for a
+ *       virtual parent, or the existing device the parent was created on (a PCI
+ *       function, sacc_pci_parent.c); its driver data points to this structure
+ * @class_dev: a virtual parent's own device, /sys/class/sacc/sacc<N>, whose release
+ *             frees this structure; never initialised on a parent of another device
+ * @refs: the creator's reference (dropped by sacc_parent_destroy()) and one per
+ *        instance (&sacc_mdev.parent, from its init to its release, which may come
+ *        after the mdev core has let go of the instance); at zero the structure
+ *        goes, see sacc_parent.c for how and when
  * @mdev_parent: registration with the mdev core
  * @queues: the queue budget instances are carved from
  * @memory: the device memory budget, in MiB
@@ -343,10 +354,13 @@ struct sacc_engine {
  * @types: the types this parent offers
  * @type_ptrs: @types as the array of pointers mdev_register_parent() takes
  *
- * Everything but the budgets' free counts is fixed once the parent is registered.
+ * Everything but the budgets' free counts and @refs is fixed once the parent is
+ * registered.
  */
 struct sacc_parent {
-	struct device dev;
+	struct device *dev;
+	struct device class_dev;
+	struct kref refs;
 	struct mdev_parent mdev_parent;
 	struct sacc_budget queues;
 	struct sacc_budget memory;
@@ -379,9 +393,17 @@ int sacc_type_take(struct sacc_parent *parent, const struct sacc_type *type);
 void sacc_type_give(struct sacc_parent *parent, const struct sacc_type *type);
 struct sacc_parent *sacc_parent_create(unsigned int id,
 				       const struct sacc_parent_config *cfg);
+struct sacc_parent *sacc_parent_create_on(struct device *dev,
+					  const struct sacc_parent_config *cfg);
 void sacc_parent_destroy(struct sacc_parent *parent);
+void sacc_parent_get(struct sacc_parent *parent);
+void sacc_parent_put(struct sacc_parent *parent);
 int sacc_parent_class_register(void);
 void sacc_parent_class_unregister(void);
+
+/* sacc_pci_parent.c */
+int sacc_pci_parent_register(const struct sacc_parent_config *cfg);
+void sacc_pci_parent_unregister(void);
 
 /**
  * struct sacc_cfg - an instance's emulated PCI configuration space

@@ -3,9 +3,11 @@
  * sacc - a VFIO mediated-device driver for a sample accelerator.
  *
  * Module entry: checks the parameters, registers the instance driver, then
- * @nr_parents accelerators, each with @queues queues, @memory_mb MiB of device
- * memory and @engines engines. Unloading removes every instance first; while a
- * VFIO user holds an instance open the module is in use and cannot be unloaded.
+ * @nr_parents virtual accelerators, each with @queues queues, @memory_mb MiB of
+ * device memory and @engines engines, then the PCI driver, which makes every PCI
+ * function bound to it an accelerator with @pci_queues, @pci_memory_mb and
+ * @pci_engines (sacc_pci_parent.c). Unloading removes every instance first; while
+ * a VFIO user holds an instance open the module is in use and cannot be unloaded.
  */
 #include <linux/cpumask.h>
 #include <linux/module.h>
@@ -15,7 +17,8 @@
 
 static unsigned int nr_parents = 2;
 module_param(nr_parents, uint, 0444);
-MODULE_PARM_DESC(nr_parents, "Number of accelerators (parents) to model, 1-8 (default 2)");
+MODULE_PARM_DESC(nr_parents,
+		 "Number of virtual accelerators (parents) to model, 0-8 (default 2; PCI functions bound to the driver are parents too)");
 
 static unsigned int queues = 8;
 module_param(queues, uint, 0444);
@@ -31,6 +34,20 @@ module_param(engines, uint, 0444);
 MODULE_PARM_DESC(engines,
 		 "Engines per accelerator, shared by its instances, 1-16 (default 0: one per online CPU, at most 16)");
 
+static unsigned int pci_queues = 8;
+module_param(pci_queues, uint, 0444);
+MODULE_PARM_DESC(pci_queues, "Queues per PCI accelerator, 1-1024 (default 8)");
+
+static unsigned int pci_memory_mb = 64;
+module_param(pci_memory_mb, uint, 0444);
+MODULE_PARM_DESC(pci_memory_mb,
+		 "Device memory per PCI accelerator in MiB, 1-4096, at least 1 MiB per queue (default 64)");
+
+static unsigned int pci_engines;
+module_param(pci_engines, uint, 0444);
+MODULE_PARM_DESC(pci_engines,
+		 "Engines per PCI accelerator, 1-16 (default 0: one per online CPU, at most 16)");
+
 bool sacc_param_dma_cache = true;
 module_param_named(dma_cache, sacc_param_dma_cache, bool, 0644);
 MODULE_PARM_DESC(dma_cache,
@@ -41,35 +58,54 @@ module_param_named(max_pinned_pages, sacc_param_max_pinned_pages, uint, 0644);
 MODULE_PARM_DESC(max_pinned_pages,
 		 "Pinned pages an instance's cache may hold, read at open; 0 = 512 per queue of the instance (default 0)");
 
+/*
+ * The virtual parents. A PCI parent belongs to its function's binding: the PCI
+ * driver's probe creates it and its remove destroys it (sacc_pci_parent.c).
+ */
 static struct sacc_parent *sacc_parents[SACC_MAX_PARENTS];
 
-/* Refuse a configuration the device model cannot represent, naming the parameter. */
-static int sacc_check_params(const struct sacc_parent_config *cfg)
+/*
+ * Refuse a capacity the device model cannot represent, naming the parameter:
+ * @prefix is "" for the virtual parents' parameters, "pci_" for the PCI parents'.
+ */
+static int sacc_check_config(const char *prefix, const struct sacc_parent_config *cfg)
 {
-	if (nr_parents < 1 || nr_parents > SACC_MAX_PARENTS) {
-		pr_err("sacc: nr_parents=%u is out of range 1-%d\n", nr_parents,
-		       SACC_MAX_PARENTS);
-		return -EINVAL;
-	}
 	if (cfg->queues < 1 || cfg->queues > 1024) {
-		pr_err("sacc: queues=%u is out of range 1-1024\n", cfg->queues);
+		pr_err("sacc: %squeues=%u is out of range 1-1024\n", prefix, cfg->queues);
 		return -EINVAL;
 	}
 	if (cfg->memory_mb < 1 || cfg->memory_mb > 4096) {
-		pr_err("sacc: memory_mb=%u is out of range 1-4096\n", cfg->memory_mb);
+		pr_err("sacc: %smemory_mb=%u is out of range 1-4096\n", prefix,
+		       cfg->memory_mb);
 		return -EINVAL;
 	}
 	if (!sacc_memory_per_queue(cfg)) {
-		pr_err("sacc: memory_mb=%u gives less than 1 MiB to each of the %u queues\n",
-		       cfg->memory_mb, cfg->queues);
+		pr_err("sacc: %smemory_mb=%u gives less than 1 MiB to each of the %u queues\n",
+		       prefix, cfg->memory_mb, cfg->queues);
 		return -EINVAL;
 	}
 	if (cfg->engines < 1 || cfg->engines > SACC_MAX_ENGINES) {
-		pr_err("sacc: engines=%u is out of range 1-%d\n", cfg->engines,
+		pr_err("sacc: %sengines=%u is out of range 1-%d\n", prefix, cfg->engines,
 		       SACC_MAX_ENGINES);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int sacc_check_params(const struct sacc_parent_config *cfg,
+			     const struct sacc_parent_config *pci_cfg)
+{
+	int ret;
+
+	if (nr_parents > SACC_MAX_PARENTS) {
+		pr_err("sacc: nr_parents=%u is out of range 0-%d\n", nr_parents,
+		       SACC_MAX_PARENTS);
+		return -EINVAL;
+	}
+	ret = sacc_check_config("", cfg);
+	if (ret)
+		return ret;
+	return sacc_check_config("pci_", pci_cfg);
 }
 
 static void sacc_destroy_parents(void)
@@ -90,10 +126,15 @@ static int __init sacc_init(void)
 		.memory_mb = memory_mb,
 		.engines = engines ?: min(num_online_cpus(), SACC_MAX_ENGINES),
 	};
+	const struct sacc_parent_config pci_cfg = {
+		.queues = pci_queues,
+		.memory_mb = pci_memory_mb,
+		.engines = pci_engines ?: min(num_online_cpus(), SACC_MAX_ENGINES),
+	};
 	unsigned int i;
 	int ret;
 
-	ret = sacc_check_params(&cfg);
+	ret = sacc_check_params(&cfg, &pci_cfg);
 	if (ret)
 		return ret;
 
@@ -115,6 +156,11 @@ static int __init sacc_init(void)
 		}
 		sacc_parents[i] = parent;
 	}
+	ret = sacc_pci_parent_register(&pci_cfg);
+	if (ret) {
+		pr_err("sacc: cannot register the PCI driver: %d\n", ret);
+		goto destroy_parents;
+	}
 	return 0;
 
 destroy_parents:
@@ -129,6 +175,7 @@ remove_debugfs:
 
 static void __exit sacc_exit(void)
 {
+	sacc_pci_parent_unregister();
 	sacc_destroy_parents();
 	sacc_parent_class_unregister();
 	mdev_unregister_driver(&sacc_mdev_driver);

@@ -7,7 +7,9 @@
  * in init, so a create beyond the budget fails before anything is registered, and
  * given back in release, after the last VFIO user is gone. Region accesses are
  * dispatched here to the configuration space (sacc_cfg.c), the register window
- * (sacc_regs.c) and the device memory (sacc_devmem.c).
+ * (sacc_regs.c) and the device memory (sacc_devmem.c). An instance holds a
+ * reference on its parent (sacc_parent_get()) from init to release: its release
+ * may come after the mdev core removed it and the parent was destroyed.
  *
  * Module unload: a VFIO user that has an instance open holds a reference on this
  * module, so unloading fails ("in use"; delete_module() returns EWOULDBLOCK) until
@@ -36,6 +38,7 @@ static int sacc_mdev_init_dev(struct vfio_device *vdev)
 	ret = sacc_type_take(smdev->parent, type);
 	if (ret)
 		return ret;
+	sacc_parent_get(smdev->parent);	/* the budgets outlive the instance */
 
 	smdev->devmem_size = (u64)type->memory_mb << 20;
 	spin_lock_init(&smdev->lock);
@@ -54,6 +57,7 @@ static void sacc_mdev_release_dev(struct vfio_device *vdev)
 	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
 
 	sacc_type_give(smdev->parent, smdev->type);
+	sacc_parent_put(smdev->parent);
 }
 
 /* Forget the coalescing counts: a reset or a new user starts from zero. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
@@ -183,11 +184,22 @@ int mdev_count(void)
 	return dir_count(MDEV_DEVICES);
 }
 
+/*
+ * A random (version 4) UUID. Not uuid_generate_random(): in the test VM the kernel's
+ * random pool is often not initialised for minutes (no RNG device under TCG), and
+ * libuuid then retries getrandom(GRND_NONBLOCK) for 1 s before it falls back to
+ * /dev/urandom, so every UUID cost a second. GRND_INSECURE never waits.
+ */
 void uuid_new(char out[UUID_STR_LEN])
 {
 	uuid_t u;
 
-	uuid_generate_random(u);
+	if (getrandom(u, sizeof(u), GRND_INSECURE) == (ssize_t)sizeof(u)) {
+		u[6] = (u[6] & 0x0f) | 0x40;	/* version 4 */
+		u[8] = (u[8] & 0x3f) | 0x80;	/* variant 1 (RFC 4122) */
+	} else {
+		uuid_generate_random(u);
+	}
 	uuid_unparse_lower(u, out);
 }
 
@@ -305,4 +317,89 @@ bool mdev_budget_same(const struct mdev_budget *was, const struct mdev_budget *n
 			}
 	}
 	return true;
+}
+
+/* The value of a hexadecimal sysfs attribute ("0x1234"). */
+static int sysfs_read_hex(const char *path, unsigned long *val)
+{
+	char buf[32], *end;
+	int ret = sysfs_read(path, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*val = strtoul(buf, &end, 16);
+	return errno || end == buf || *end ? -EINVAL : 0;
+}
+
+int pci_find_function(unsigned int vendor, unsigned int device, char *bdf, size_t len)
+{
+	char names[64][MDEV_NAME_LEN], path[PATH_MAX];
+	unsigned long v, d;
+	int n, i;
+
+	n = list_dir(PCI_DEVICES, names, 64);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), PCI_DEVICES "/%s/vendor", names[i]);
+		if (sysfs_read_hex(path, &v) || v != vendor)
+			continue;
+		snprintf(path, sizeof(path), PCI_DEVICES "/%s/device", names[i]);
+		if (sysfs_read_hex(path, &d) || d != device)
+			continue;
+		if (strlen(names[i]) >= len)
+			return -ENAMETOOLONG;
+		strcpy(bdf, names[i]);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int pci_driver_name(const char *bdf, char *buf, size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX], *base;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver", bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int sacc_pci_parent(char *bdf, size_t len)
+{
+	return pci_find_function(PCI_VENDOR_QEMU, PCI_DEVICE_EDU, bdf, len);
+}
+
+int sacc_parent_from_env(char *name, size_t len)
+{
+	const char *p = getenv("SACC_PARENT");
+
+	if (!p || !*p)
+		p = "sacc0";
+	if (!strcmp(p, "pci"))
+		return sacc_pci_parent(name, len);
+	if (strlen(p) >= len)
+		return -ENAMETOOLONG;
+	strcpy(name, p);
+	return 0;
+}
+
+int sacc_parent_attr_uint(const char *parent, const char *attr, unsigned int *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), SACC_CLASS "/%s/%s", parent, attr);
+	if (!access(path, F_OK))
+		return sysfs_read_uint(path, val);
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/" SACC_PCI_DRIVER "/%s", parent, attr);
+	return sysfs_read_uint(path, val);
 }

@@ -54,6 +54,38 @@ int mdev_type_size(const char *parent, const char *type, unsigned int *queues,
 		   unsigned int *memory_mb);
 
 /*
+ * PCI functions: sacc's PCI driver ("sacc") makes every function bound to it a
+ * parent, named by its address (<domain>:<bus>:<dev>.<fn>); it claims QEMU's edu
+ * function, any other is handed to it with driver_override.
+ */
+#define PCI_DEVICES		"/sys/bus/pci/devices"
+#define PCI_DRIVERS		"/sys/bus/pci/drivers"
+#define SACC_PCI_DRIVER		"sacc"
+#define PCI_VENDOR_QEMU		0x1234
+#define PCI_DEVICE_EDU		0x11e8	/* QEMU's -device edu */
+#define PCI_VENDOR_REDHAT	0x1b36
+#define PCI_DEVICE_TESTDEV	0x0005	/* QEMU's -device pci-testdev */
+/*
+ * The address of the first function (in name order) with these IDs in @bdf:
+ * 0, or -ENOENT when there is none.
+ */
+int pci_find_function(unsigned int vendor, unsigned int device, char *bdf, size_t len);
+/* The name of the driver bound to @bdf: 0, or -ENOENT when it has none. */
+int pci_driver_name(const char *bdf, char *buf, size_t len);
+/* The edu function, the PCI parent the VM suites use: pci_find_function()'s result. */
+int sacc_pci_parent(char *bdf, size_t len);
+/*
+ * The parent a suite runs on, from $SACC_PARENT: unset or empty means "sacc0", "pci"
+ * the edu function (sacc_pci_parent()), anything else is the parent's name.
+ */
+int sacc_parent_from_env(char *name, size_t len);
+/*
+ * A parent's attribute (queues, memory_mb, engines), of either kind:
+ * /sys/class/sacc/<parent>/<attr> or /sys/bus/pci/devices/<parent>/sacc/<attr>.
+ */
+int sacc_parent_attr_uint(const char *parent, const char *attr, unsigned int *val);
+
+/*
  * The capacity of every parent as sysfs shows it (docs/device-spec.md §14.1, §14.3):
  * each parent of /sys/class/sacc (sorted by name) with its totals (queues, memory_mb,
  * engines) and the available_instances of each of its types (sorted by name).

@@ -3,14 +3,20 @@
  * lifecycle: create and remove sacc instances through the mdev sysfs interface and
  * open them through VFIO, checking the capacity budget at every step.
  *
- * Expects sacc.ko loaded with its defaults: one parent, sacc0, with 8 queues, and no
- * instance present. Every test removes what it created, also when it fails.
+ * The parent is $SACC_PARENT: sacc0 when unset, "pci" for the edu function that
+ * sacc's PCI driver is bound to (tests/vm/guest.sh runs "lifecycle@pci" so), or any
+ * parent's name. Expects sacc.ko loaded with its defaults (8 queues and 64 MiB per
+ * parent of either kind: queues and pci_queues, memory_mb and pci_memory_mb) and no
+ * instance of that parent present. Every test removes what it created, also when
+ * it fails.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -20,8 +26,11 @@
 #include "sacc_test.h"
 #include "sacc_regs.h"
 
-#define PARENT		"sacc0"
+/* The parent under test, from $SACC_PARENT (sacc_parent_from_env()). */
+static char parent_name[MDEV_NAME_LEN];
+#define PARENT		parent_name
 #define PARENT_QUEUES	8
+#define PARENT_MEMORY_MB 64
 #define MAX_CREATED	16
 
 static const struct {
@@ -43,11 +52,26 @@ FIXTURE(lc) {
 
 FIXTURE_SETUP(lc)
 {
-	unsigned int i;
+	char path[PATH_MAX];
+	unsigned int i, val;
+	int ret;
 
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/" PARENT, F_OK)) {
-		TH_LOG("no parent " PARENT ": is sacc.ko loaded?");
+	ret = sacc_parent_from_env(parent_name, sizeof(parent_name));
+	ASSERT_EQ(0, ret) {
+		TH_LOG("SACC_PARENT=%s: no such parent (%s)%s", getenv("SACC_PARENT") ?: "",
+		       strerror(-ret), ret == -ENOENT ?
+		       ": \"pci\" needs QEMU's edu function (-device edu)" : "");
 	}
+	snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", PARENT);
+	ASSERT_EQ(0, access(path, F_OK)) {
+		TH_LOG("no parent %s in " MDEV_BUS_CLASS ": is sacc.ko loaded (and, for a "
+		       "PCI function, bound to it)?", PARENT);
+	}
+	/* The counts below are for a parent of the default capacity. */
+	ASSERT_EQ(0, sacc_parent_attr_uint(PARENT, "queues", &val));
+	ASSERT_EQ(PARENT_QUEUES, val) TH_LOG("parent %s has %u queues", PARENT, val);
+	ASSERT_EQ(0, sacc_parent_attr_uint(PARENT, "memory_mb", &val));
+	ASSERT_EQ(PARENT_MEMORY_MB, val) TH_LOG("parent %s has %u MiB", PARENT, val);
 	/* Start from an idle parent, or every count below is off. */
 	for (i = 0; i < NR_TYPES; i++)
 		ASSERT_EQ(PARENT_QUEUES / types[i].queues,

@@ -95,6 +95,9 @@ for suite in $SACC_SUITES; do
 	demo) run_program demo "$SACC_REPO/demo/inside-vm.sh" ;;
 	bench) run_program bench "$SACC_REPO/tests/bench/inside-vm.sh" ;;
 	soak-*) run_program "$suite" "$SACC_REPO/tests/soak/chunks.sh" "${suite#soak-}" ;;
+	# SUITE@PARENT: the C suite on another parent ($SACC_PARENT; "pci" is the edu
+	# function, tests/lib/mdev_sysfs.c), e.g. lifecycle@pci.
+	*@*) SACC_PARENT="${suite#*@}" run_program "$suite" "$SACC_SUITE_BIN/${suite%@*}" ;;
 	*) run_program "$suite" "$SACC_SUITE_BIN/$suite" ;;
 	esac
 done

@@ -8,7 +8,9 @@
 # kernels: tests/vm/kernel-distro.sh).
 #
 # Boots the chosen test kernel in QEMU (TCG; KVM only when the CPU really has
-# vmx/svm), always under `timeout`, with the host root shared read-only over 9p;
+# vmx/svm), always under `timeout`, with the host root shared read-only over 9p
+# and two PCI functions for sacc's PCI driver (QEMU's edu, which it claims, and
+# pci-testdev, which the pci-parent suite hands to it with driver_override);
 # runs the suites inside (see guest.sh) and checks the outcome. The run FAILS on a
 # failed test, missing results, a timeout, or a kernel report in the serial log
 # (WARN, BUG, oops, panic, KASAN, UBSAN, lockdep, hung task, kmemleak).
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s="$2"; shift 2 ;;
 	--follow) follow="$2"; shift 2 ;;
 	--append) append="$2"; shift 2 ;;
-	-h|--help) sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "run.sh: unknown option $1" ;;
 	*) suites+=("$1"); shift ;;
 	esac
@@ -165,6 +167,7 @@ while :; do
 		-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
 		-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap" \
 		-device "virtio-9p-pci,fsdev=results,mount_tag=results" \
+		-device edu -device pci-testdev \
 		</dev/null >>"$run/qemu.log" 2>&1 &
 	qemu_pid=$!
 	if [ -n "$follow" ]; then
