@@ -15,6 +15,33 @@
 #include "sacc_test.h"
 
 /* Read a sysfs attribute, without its trailing newline. */
+const struct sacc_type_desc sacc_types[SACC_NR_TYPES] = {
+	{ "sacc-1q", 1 },
+	{ "sacc-2q", 2 },
+	{ "sacc-4q", 4 },
+};
+
+/*
+ * The last component of the symbolic link @path points to, into @buf: an instance's
+ * IOMMU group, a PCI function's driver.
+ */
+static int link_basename(const char *path, char *buf, size_t len)
+{
+	char target[PATH_MAX], *base;
+	ssize_t n;
+
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
 int sysfs_read(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
@@ -145,19 +172,16 @@ int mdev_attr_write(const char *uuid, const char *attr, const char *val)
 /* The IOMMU group number of an instance, or a negative errno. */
 int mdev_iommu_group(const char *uuid)
 {
-	char path[PATH_MAX], target[PATH_MAX], *base, *end;
-	ssize_t n;
+	char path[PATH_MAX], name[32], *end;
 	long group;
+	int ret;
 
 	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/iommu_group", uuid);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	group = strtol(base, &end, 10);
-	if (end == base || *end || group < 0 || group > INT_MAX)
+	ret = link_basename(path, name, sizeof(name));
+	if (ret)
+		return ret;
+	group = strtol(name, &end, 10);
+	if (end == name || *end || group < 0 || group > INT_MAX)
 		return -EINVAL;
 	return (int)group;
 }
@@ -358,20 +382,10 @@ int pci_find_function(unsigned int vendor, unsigned int device, char *bdf, size_
 
 int pci_driver_name(const char *bdf, char *buf, size_t len)
 {
-	char path[PATH_MAX], target[PATH_MAX], *base;
-	ssize_t n;
+	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver", bdf);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (strlen(base) >= len)
-		return -ENAMETOOLONG;
-	strcpy(buf, base);
-	return 0;
+	return link_basename(path, buf, len);
 }
 
 int sacc_pci_parent(char *bdf, size_t len)

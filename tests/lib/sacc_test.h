@@ -31,6 +31,13 @@
 #define UUID_STR_LEN	37
 
 /* mdev_sysfs.c */
+/* The types every parent offers: sysfs name and queues (docs/device-spec.md). */
+struct sacc_type_desc {
+	const char *name;
+	unsigned int queues;
+};
+#define SACC_NR_TYPES	3
+extern const struct sacc_type_desc sacc_types[SACC_NR_TYPES];
 int sysfs_read(const char *path, char *buf, size_t len);
 int sysfs_read_uint(const char *path, unsigned int *val);
 int sysfs_write(const char *path, const char *val);

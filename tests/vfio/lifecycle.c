@@ -33,17 +33,6 @@ static char parent_name[MDEV_NAME_LEN];
 #define PARENT_MEMORY_MB 64
 #define MAX_CREATED	16
 
-static const struct {
-	const char *name;
-	unsigned int queues;
-} types[] = {
-	{ "sacc-1q", 1 },
-	{ "sacc-2q", 2 },
-	{ "sacc-4q", 4 },
-};
-
-#define NR_TYPES (sizeof(types) / sizeof(types[0]))
-
 FIXTURE(lc) {
 	char created[MAX_CREATED][UUID_STR_LEN];
 	int nr_created;
@@ -73,9 +62,9 @@ FIXTURE_SETUP(lc)
 	ASSERT_EQ(0, sacc_parent_attr_uint(PARENT, "memory_mb", &val));
 	ASSERT_EQ(PARENT_MEMORY_MB, val) TH_LOG("parent %s has %u MiB", PARENT, val);
 	/* Start from an idle parent, or every count below is off. */
-	for (i = 0; i < NR_TYPES; i++)
-		ASSERT_EQ(PARENT_QUEUES / types[i].queues,
-			  mdev_available(PARENT, types[i].name));
+	for (i = 0; i < SACC_NR_TYPES; i++)
+		ASSERT_EQ(PARENT_QUEUES / sacc_types[i].queues,
+			  mdev_available(PARENT, sacc_types[i].name));
 	self->nr_created = 0;
 	self->devices_before = mdev_count();
 	ASSERT_LE(0, self->devices_before);
@@ -107,10 +96,10 @@ static void expect_budget(struct __test_metadata *_metadata, unsigned int used)
 {
 	unsigned int i;
 
-	for (i = 0; i < NR_TYPES; i++)
-		EXPECT_EQ((PARENT_QUEUES - used) / types[i].queues,
-			  mdev_available(PARENT, types[i].name)) {
-			TH_LOG("type %s with %u queues used", types[i].name, used);
+	for (i = 0; i < SACC_NR_TYPES; i++)
+		EXPECT_EQ((PARENT_QUEUES - used) / sacc_types[i].queues,
+			  mdev_available(PARENT, sacc_types[i].name)) {
+			TH_LOG("type %s with %u queues used", sacc_types[i].name, used);
 		}
 }
 
@@ -119,17 +108,17 @@ TEST_F(lc, types_are_listed_with_their_budget)
 	char buf[256], want[64];
 	unsigned int i;
 
-	for (i = 0; i < NR_TYPES; i++) {
-		ASSERT_EQ(0, mdev_type_attr(PARENT, types[i].name, "device_api",
+	for (i = 0; i < SACC_NR_TYPES; i++) {
+		ASSERT_EQ(0, mdev_type_attr(PARENT, sacc_types[i].name, "device_api",
 					    buf, sizeof(buf)));
 		EXPECT_STREQ("vfio-pci", buf);
-		ASSERT_EQ(0, mdev_type_attr(PARENT, types[i].name, "name", buf,
+		ASSERT_EQ(0, mdev_type_attr(PARENT, sacc_types[i].name, "name", buf,
 					    sizeof(buf)));
 		EXPECT_NE(0, strlen(buf));
-		ASSERT_EQ(0, mdev_type_attr(PARENT, types[i].name, "description",
+		ASSERT_EQ(0, mdev_type_attr(PARENT, sacc_types[i].name, "description",
 					    buf, sizeof(buf)));
 		snprintf(want, sizeof(want), "queues=%u, memory=%uM, weight=%u",
-			 types[i].queues, types[i].queues * 8, types[i].queues);
+			 sacc_types[i].queues, sacc_types[i].queues * 8, sacc_types[i].queues);
 		EXPECT_STREQ(want, buf);
 	}
 	expect_budget(_metadata, 0);

@@ -57,17 +57,6 @@
 
 #define FIGURES(fmt, ...)	ksft_print_msg("pci-parent: " fmt "\n", ##__VA_ARGS__)
 
-static const struct {
-	const char *name;
-	unsigned int queues;
-} types[] = {
-	{ "sacc-1q", 1 },
-	{ "sacc-2q", 2 },
-	{ "sacc-4q", 4 },
-};
-
-#define NR_TYPES (sizeof(types) / sizeof(types[0]))
-
 FIXTURE(pp) {
 	char edu[MDEV_NAME_LEN];
 	char testdev[MDEV_NAME_LEN];
@@ -154,11 +143,11 @@ FIXTURE_SETUP(pp)
 	}
 	ASSERT_LT(0, self->pci_queues);
 	/* An idle parent, or the counts are off. */
-	for (i = 0; i < NR_TYPES; i++)
-		ASSERT_EQ(self->pci_queues / types[i].queues,
-			  mdev_available(self->edu, types[i].name)) {
+	for (i = 0; i < SACC_NR_TYPES; i++)
+		ASSERT_EQ(self->pci_queues / sacc_types[i].queues,
+			  mdev_available(self->edu, sacc_types[i].name)) {
 			TH_LOG("edu %s %s: the suite starts with no instance on it", self->edu,
-			       types[i].name);
+			       sacc_types[i].name);
 		}
 }
 
@@ -240,20 +229,20 @@ static void expect_parent(struct __test_metadata *_metadata, FIXTURE_DATA(pp) *s
 	EXPECT_TRUE(bound_to_sacc(bdf)) TH_LOG("%s is bound to %s", bdf,
 					       driver_of(bdf, drv, sizeof(drv)));
 	snprintf(path, sizeof(path), PCI_DEVICES "/%s/mdev_supported_types", bdf);
-	EXPECT_EQ((int)NR_TYPES, dir_count(path)) TH_LOG("entries of %s", path);
-	for (i = 0; i < NR_TYPES; i++) {
+	EXPECT_EQ((int)SACC_NR_TYPES, dir_count(path)) TH_LOG("entries of %s", path);
+	for (i = 0; i < SACC_NR_TYPES; i++) {
 		EXPECT_TRUE(exists(PCI_DEVICES "/%s/mdev_supported_types/%s", bdf,
-				   types[i].name)) {
-			TH_LOG("%s has no type %s", bdf, types[i].name);
+				   sacc_types[i].name)) {
+			TH_LOG("%s has no type %s", bdf, sacc_types[i].name);
 			continue;
 		}
-		EXPECT_EQ((int)((self->pci_queues - used) / types[i].queues),
-			  mdev_available(bdf, types[i].name)) {
+		EXPECT_EQ((int)((self->pci_queues - used) / sacc_types[i].queues),
+			  mdev_available(bdf, sacc_types[i].name)) {
 			TH_LOG("%s %s: available_instances with %u of %u queues used", bdf,
-			       types[i].name, used, self->pci_queues);
+			       sacc_types[i].name, used, self->pci_queues);
 		}
-		ret = mdev_type_attr(bdf, types[i].name, "device_api", buf, sizeof(buf));
-		EXPECT_EQ(0, ret) TH_LOG("%s %s device_api: %s", bdf, types[i].name,
+		ret = mdev_type_attr(bdf, sacc_types[i].name, "device_api", buf, sizeof(buf));
+		EXPECT_EQ(0, ret) TH_LOG("%s %s device_api: %s", bdf, sacc_types[i].name,
 					 strerror(-ret));
 		EXPECT_STREQ("vfio-pci", buf);
 	}
@@ -309,13 +298,13 @@ TEST_F(pp, edu_is_a_parent_with_the_pci_capacity)
 	FIGURES("edu at %s, pci-testdev at %s", self->edu,
 		self->testdev[0] ? self->testdev : "(none)");
 	expect_parent(_metadata, self, self->edu, 0);
-	for (i = 0; i < NR_TYPES; i++) {
+	for (i = 0; i < SACC_NR_TYPES; i++) {
 		char buf[128], want[64];
 
-		ASSERT_EQ(0, mdev_type_attr(self->edu, types[i].name, "description", buf,
+		ASSERT_EQ(0, mdev_type_attr(self->edu, sacc_types[i].name, "description", buf,
 					    sizeof(buf)));
 		snprintf(want, sizeof(want), "queues=%u, memory=%uM, weight=%u",
-			 types[i].queues, types[i].queues * 8, types[i].queues);
+			 sacc_types[i].queues, sacc_types[i].queues * 8, sacc_types[i].queues);
 		if (self->pci_queues == 8 && self->pci_memory_mb == 64)
 			EXPECT_STREQ(want, buf);
 	}
@@ -585,7 +574,7 @@ TEST_F_TIMEOUT(pp, rebind_loop_keeps_the_budget, 300)
 	int ret;
 
 	for (c = 0; c < cycles; c++) {
-		const char *type = types[c % NR_TYPES].name;
+		const char *type = sacc_types[c % SACC_NR_TYPES].name;
 
 		self->nr_created = 0;
 		ret = create(self, self->edu, type, uuid);
