@@ -66,7 +66,7 @@ static int define_locked(struct mdev *dev, const char *uuid, const char *parent,
 	int ret;
 
 	if (jsonfile) {
-		ret = defs_parse_file(jsonfile, dev, err, sizeof(err));
+		ret = defs_parse_jsonfile(jsonfile, dev, err, sizeof(err));
 		if (ret) {
 			errorf("cannot use --jsonfile %s: %s", jsonfile, err);
 			return ret;

@@ -111,7 +111,7 @@ int cmd_start(int argc, char **argv)
 	}
 
 	if (jsonfile) {
-		ret = defs_parse_file(jsonfile, &dev, err, sizeof(err));
+		ret = defs_parse_jsonfile(jsonfile, &dev, err, sizeof(err));
 		if (ret)
 			errorf("cannot use --jsonfile %s: %s", jsonfile, err);
 		else

@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "defs.h"
 #include "env.h"
+#include "fileio.h"
 #include "output.h"
 #include "sysfs.h"
 
@@ -88,31 +89,16 @@ void defs_unlock(int fd)
 	close(fd);	/* closing the last descriptor drops the flock */
 }
 
-/* Fill DEV's type, start mode and attributes from a parsed definition. */
-static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t errlen)
+/*
+ * Append the attributes in ATTRS, a definition's "attrs" array ([{"name": "value"},
+ * ...]; null is none), to DEV. On failure ERR says why.
+ */
+int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t errlen)
 {
-	json_object *type, *start, *attrs, *a;
+	json_object *a;
 	size_t i, n;
 
-	if (!json_object_is_type(j, json_type_object)) {
-		snprintf(err, errlen, "not a JSON object");
-		return -EINVAL;
-	}
-	if (!json_object_object_get_ex(j, "mdev_type", &type) ||
-	    !json_object_is_type(type, json_type_string)) {
-		snprintf(err, errlen, "\"mdev_type\" is missing or not a string");
-		return -EINVAL;
-	}
-	if (!json_object_object_get_ex(j, "start", &start) ||
-	    !json_object_is_type(start, json_type_string)) {
-		snprintf(err, errlen, "\"start\" is missing or not a string");
-		return -EINVAL;
-	}
-	if (mdev_set(&dev->type, json_object_get_string(type)))
-		return -ENOMEM;
-	dev->autostart = !strcmp(json_object_get_string(start), "auto");
-	if (!json_object_object_get_ex(j, "attrs", &attrs) ||
-	    json_object_is_type(attrs, json_type_null))
+	if (!attrs || json_object_is_type(attrs, json_type_null))
 		return 0;
 	if (!json_object_is_type(attrs, json_type_array)) {
 		snprintf(err, errlen, "\"attrs\" is not an array");
@@ -139,51 +125,51 @@ static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t er
 	return 0;
 }
 
+/* Fill DEV's type, start mode and attributes from a parsed definition. */
+static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t errlen)
+{
+	json_object *type, *start, *attrs;
+
+	if (!json_object_is_type(j, json_type_object)) {
+		snprintf(err, errlen, "not a JSON object");
+		return -EINVAL;
+	}
+	if (!json_object_object_get_ex(j, "mdev_type", &type) ||
+	    !json_object_is_type(type, json_type_string)) {
+		snprintf(err, errlen, "\"mdev_type\" is missing or not a string");
+		return -EINVAL;
+	}
+	if (!json_object_object_get_ex(j, "start", &start) ||
+	    !json_object_is_type(start, json_type_string)) {
+		snprintf(err, errlen, "\"start\" is missing or not a string");
+		return -EINVAL;
+	}
+	if (mdev_set(&dev->type, json_object_get_string(type)))
+		return -ENOMEM;
+	dev->autostart = !strcmp(json_object_get_string(start), "auto");
+	if (!json_object_object_get_ex(j, "attrs", &attrs))
+		return 0;
+	return defs_attrs_from_json(attrs, dev, err, errlen);
+}
+
 /*
- * Read a definition (or a --jsonfile) at PATH into DEV. On failure ERR says why
- * (without the path) and DEV keeps what it had before.
+ * Parse the definition text read from FD into DEV. On failure ERR says why (without
+ * the path) and DEV keeps what it had before.
  */
-int defs_parse_file(const char *path, struct mdev *dev, char *err, size_t errlen)
+static int parse_fd(int fd, struct mdev *dev, char *err, size_t errlen)
 {
 	enum json_tokener_error jerr;
 	struct mdev tmp;
 	json_object *j;
-	FILE *f;
-	char *text = NULL;
-	size_t cap = 0, len = 0, n;
+	char *text;
+	size_t len;
 	int ret;
 
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
+	ret = read_all(fd, &text, &len);
+	if (ret) {
 		snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
 	}
-	do {
-		char *t;
-
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			t = realloc(text, cap);
-			if (!t) {
-				free(text);
-				fclose(f);
-				snprintf(err, errlen, "out of memory");
-				return -ENOMEM;
-			}
-			text = t;
-		}
-		n = fread(text + len, 1, 4096, f);
-		len += n;
-	} while (n);
-	ret = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (ret) {
-		free(text);
-		snprintf(err, errlen, "read error");
-		return ret;
-	}
-	text[len] = '\0';
 	j = json_tokener_parse_verbose(text, &jerr);
 	free(text);
 	if (!j) {
@@ -207,6 +193,42 @@ int defs_parse_file(const char *path, struct mdev *dev, char *err, size_t errlen
 	mdev_clear(dev);
 	*dev = tmp;
 	return 0;
+}
+
+/*
+ * Read PATH into DEV; see parse_fd(). For a --jsonfile (JSONFILE set), "-" is standard
+ * input, and so is "/dev/stdin" when it cannot be opened: in a container or chroot
+ * without /dev or /proc, or when standard input is a socket (which open() refuses
+ * with ENXIO).
+ */
+static int parse_path(const char *path, int jsonfile, struct mdev *dev, char *err,
+		      size_t errlen)
+{
+	int fd, ret;
+
+	if (jsonfile && !strcmp(path, "-"))
+		return parse_fd(STDIN_FILENO, dev, err, errlen);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && jsonfile && !strcmp(path, "/dev/stdin"))
+		return parse_fd(STDIN_FILENO, dev, err, errlen);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s", strerror(-ret));
+		return ret;
+	}
+	ret = parse_fd(fd, dev, err, errlen);
+	close(fd);
+	return ret;
+}
+
+int defs_parse_file(const char *path, struct mdev *dev, char *err, size_t errlen)
+{
+	return parse_path(path, 0, dev, err, errlen);
+}
+
+int defs_parse_jsonfile(const char *path, struct mdev *dev, char *err, size_t errlen)
+{
+	return parse_path(path, 1, dev, err, errlen);
 }
 
 /* Read every definition under PARENT (matching UUID if not NULL) into OUT. */
@@ -276,7 +298,9 @@ int defs_list(const char *uuid, const char *parent, struct mdev_list *out)
 	if (ret)
 		return ret;
 	for (i = 0; i < parents.count && !ret; i++)
-		if (!parent || !strcmp(parent, parents.names[i]))
+		/* scripts.d holds callout and notifier scripts, not a parent's definitions. */
+		if ((!parent || !strcmp(parent, parents.names[i])) &&
+		    strcmp(parents.names[i], ENV_SCRIPTS_DIR))
 			ret = defs_list_parent(base, parents.names[i], uuid, out);
 	name_list_free(&parents);
 	if (ret)
@@ -320,23 +344,6 @@ void defs_report_missing(const char *uuid, const char *parent)
 		errorf("device %s is not defined on parent %s", uuid, parent);
 	else
 		errorf("device %s is not defined", uuid);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* Replace (or create) DEV's definition atomically. Prints its own error. */

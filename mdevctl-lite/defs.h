@@ -5,12 +5,16 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "mdev.h"
 
 int defs_lock(void);
 void defs_unlock(int fd);
 
 int defs_parse_file(const char *path, struct mdev *dev, char *err, size_t errlen);
+int defs_parse_jsonfile(const char *path, struct mdev *dev, char *err, size_t errlen);
+int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t errlen);
 int defs_list(const char *uuid, const char *parent, struct mdev_list *out);
 int defs_find_one(const char *uuid, const char *parent, struct mdev *out);
 void defs_report_missing(const char *uuid, const char *parent);
