@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callouts.h"
 #include "commands.h"
 #include "defs.h"
 #include "output.h"
@@ -19,9 +20,10 @@
 static void list_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s list [-d] [--dumpjson] [-v] [-u UUID] [-p PARENT] [-t TYPE]\n"
+		"Usage: %s [-d] [--dumpjson] [-v] [-u UUID] [-p PARENT] [-t TYPE]\n"
 		"\n"
-		"List active mediated devices, or with --defined the defined ones.\n"
+		"List active mediated devices, or with --defined the defined ones. Attributes\n"
+		"of active devices are those their callout scripts report.\n"
 		"\n"
 		"Options:\n"
 		"  -d, --defined        list definitions instead of active devices\n"
@@ -31,7 +33,7 @@ static void list_usage(FILE *out)
 		"  -p, --parent PARENT  only devices of this parent\n"
 		"  -t, --type TYPE      only devices of this mdev type\n"
 		"  -h, --help           show this help\n",
-		progname);
+		command_line("list"));
 }
 
 /* Active devices know whether a definition exists and take its start mode. */
@@ -57,6 +59,24 @@ static int add_definitions(struct mdev_list *list)
 	}
 	mdev_list_free(&defs);
 	return 0;
+}
+
+/*
+ * The attributes that the callout scripts report for each active device (mdevctl 1.4
+ * shows them too). A script that fails is reported and its device listed without.
+ */
+static void add_callout_attributes(struct mdev_list *list)
+{
+	char why[512];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < list->count; i++) {
+		ret = callout_get_attributes(&list->devs[i], why, sizeof(why));
+		if (ret && ret != -EOPNOTSUPP)
+			errorf("warning: listing device %s without the attributes of its callout: %s",
+			       list->devs[i].uuid, why);
+	}
 }
 
 /* Keep only the devices of PARENT and of TYPE (each when not NULL). */
@@ -145,6 +165,8 @@ int cmd_list(int argc, char **argv)
 	}
 	filter(&list, sel.parent, sel.type);
 	mdev_list_sort(&list);
+	if (!defined)
+		add_callout_attributes(&list);
 	if (sel.parent && !list.count)
 		hint_parent(sel.parent);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * start (alias create): create a device, either
- *   - from its definition: -u UUID [-p PARENT], or
+ *   - from its definition: -u UUID [-p PARENT] [-t TYPE], or
  *   - fully given: -p PARENT -t TYPE [-u UUID], or -p PARENT --jsonfile FILE [-u UUID].
  * Without -u a random UUID is used and printed, as mdevctl does.
  */
@@ -18,9 +18,9 @@
 static void start_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s start -u UUID [-p PARENT]\n"
-		"       %s start -p PARENT -t TYPE [-u UUID]\n"
-		"       %s start -p PARENT --jsonfile FILE [-u UUID]\n"
+		"Usage: %s start -u UUID [-p PARENT] [-t TYPE] [-f]\n"
+		"       %s start -p PARENT -t TYPE [-u UUID] [-f]\n"
+		"       %s start -p PARENT --jsonfile FILE [-u UUID] [-f]\n"
 		"\n"
 		"Create a mediated device: a defined one by its UUID, or one described by\n"
 		"parent and type (or a JSON definition). Without --uuid a random UUID is\n"
@@ -32,7 +32,8 @@ static void start_usage(FILE *out)
 		"  -p, --parent PARENT  the parent device\n"
 		"  -t, --type TYPE      the mdev type\n"
 		"      --jsonfile FILE  type, start mode and attributes from FILE\n"
-		"                       (mdevctl's definition format)\n"
+		"                       (mdevctl's definition format; - is stdin)\n"
+		"  -f, --force          start it even if a callout script refuses\n"
 		"  -h, --help           show this help\n",
 		progname, progname, progname);
 }
@@ -70,6 +71,7 @@ int cmd_start(int argc, char **argv)
 		{ "parent", required_argument, NULL, 'p' },
 		{ "type", required_argument, NULL, 't' },
 		{ "jsonfile", required_argument, NULL, 'j' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -80,7 +82,7 @@ int cmd_start(int argc, char **argv)
 	int c, ret;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":u:p:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":u:p:t:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			jsonfile = optarg;
@@ -100,17 +102,21 @@ int cmd_start(int argc, char **argv)
 		       argv[0]);
 		return EXIT_USAGE;
 	}
-	if ((sel.type || jsonfile) && !sel.parent) {
-		errorf("%s: --%s needs --parent", argv[0], sel.type ? "type" : "jsonfile");
-		return EXIT_USAGE;
-	}
-	if (!sel.uuid[0] && !(sel.parent && (sel.type || jsonfile))) {
-		errorf("%s: give --uuid of a defined device, or --parent and --type (see '%s %s --help')",
-		       argv[0], progname, argv[0]);
+	if (!sel.uuid[0] && !sel.parent) {
+		errorf("%s: give --uuid of a defined device, or --parent and --type (see '%s --help')",
+		       argv[0], command_line(argv[0]));
 		return EXIT_USAGE;
 	}
 
-	if (jsonfile) {
+	/* What mdevctl's options allow but cannot start fails like a start (status 1). */
+	if (jsonfile && !sel.parent) {
+		errorf("cannot start a device from --jsonfile %s: no --parent given", jsonfile);
+		ret = -EINVAL;
+	} else if (!sel.uuid[0] && !sel.type && !jsonfile) {
+		errorf("cannot start a device on parent %s: no --type (or --jsonfile) given",
+		       sel.parent);
+		ret = -EINVAL;
+	} else if (jsonfile) {
 		ret = defs_parse_jsonfile(jsonfile, &dev, err, sizeof(err));
 		if (ret)
 			errorf("cannot use --jsonfile %s: %s", jsonfile, err);
@@ -128,7 +134,7 @@ int cmd_start(int argc, char **argv)
 			memcpy(dev.uuid, sel.uuid, sizeof(sel.uuid));
 		else
 			uuid_generate_str(dev.uuid);
-		ret = mdev_start(&dev);
+		ret = mdev_start(&dev, sel.force);
 	}
 	if (!ret && !sel.uuid[0])
 		printf("%s\n", dev.uuid);

@@ -41,9 +41,9 @@ static int start_auto(const char *parent)
 	}
 	mdev_list_sort(&defs);
 	for (i = 0; i < defs.count; i++) {
-		const struct mdev *d = &defs.devs[i];
+		struct mdev *d = &defs.devs[i];
 
-		if (!d->autostart || d->active || !mdev_start(d))
+		if (!d->autostart || d->active || !mdev_start(d, 0))
 			continue;
 		errorf("auto-start of device %s (type %s) on parent %s failed", d->uuid, d->type,
 		       parent);

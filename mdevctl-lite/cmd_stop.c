@@ -10,12 +10,13 @@
 static void stop_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s stop -u UUID\n"
+		"Usage: %s stop -u UUID [-f]\n"
 		"\n"
 		"Remove an active mediated device. A definition of it is kept.\n"
 		"\n"
 		"Options:\n"
 		"  -u, --uuid UUID  the device to remove\n"
+		"  -f, --force      remove it even if a callout script refuses\n"
 		"  -h, --help       show this help\n",
 		progname);
 }
@@ -24,6 +25,7 @@ int cmd_stop(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -31,7 +33,7 @@ int cmd_stop(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":u:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":u:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			stop_usage(stdout);
@@ -45,5 +47,5 @@ int cmd_stop(int argc, char **argv)
 		return EXIT_USAGE;
 	if (need_uuid(argv, &sel))
 		return EXIT_USAGE;
-	return mdev_stop(sel.uuid) ? EXIT_FAILED : EXIT_OK;
+	return mdev_stop(sel.uuid, sel.force) ? EXIT_FAILED : EXIT_OK;
 }

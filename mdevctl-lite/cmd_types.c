@@ -28,7 +28,8 @@ static void types_usage(FILE *out)
 	fprintf(out,
 		"Usage: %s types [-p PARENT] [--dumpjson]\n"
 		"\n"
-		"List the mdev types the parent devices support.\n"
+		"List the mdev types the parent devices support (nothing for a parent that\n"
+		"is not registered).\n"
 		"\n"
 		"Options:\n"
 		"  -p, --parent PARENT  only this parent\n"
@@ -237,14 +238,10 @@ int cmd_types(int argc, char **argv)
 		found = 1;
 		ret = print_parent(parents.names[i], jparents);
 	}
-	if (want && !found) {
-		hint = parent_suggest(&parents, want);
-		if (hint)
-			errorf("parent '%s' not found; did you mean '%s'?", want, hint);
-		else
-			errorf("parent '%s' not found: no such mdev parent is registered", want);
-		ret = -ENOENT;
-	}
+	/* An unknown parent lists nothing, as in mdevctl; one in another case gets a hint. */
+	hint = want && !found ? parent_suggest(&parents, want) : NULL;
+	if (hint)
+		errorf("no parent '%s'; did you mean '%s'?", want, hint);
 	if (json && !ret) {
 		/* mdevctl prints [] rather than [{}] when there is no parent. */
 		top = json_object_new_array();

@@ -26,14 +26,16 @@ struct command {
 
 extern const char *progname;
 
+const char *command_line(const char *cmd);
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int bad_option(char **argv, int c);
 
-/* What -u, -p and -t name; empty uuid and NULL when not given. */
+/* What -u, -p and -t name (empty uuid and NULL when not given), and -f (--force). */
 struct device_sel {
 	char uuid[UUID_STR_LEN];
 	const char *parent;
 	const char *type;
+	int force;
 };
 
 int device_option(struct device_sel *sel, char **argv, int c);

@@ -6,6 +6,9 @@
  * device is removed again: a half-configured device would hold an instance that
  * nobody asked for. Stop: write 1 to the device's remove file.
  *
+ * Both run the device's callout and notifier scripts around the operation
+ * (callouts.c): a pre callout can refuse it, unless forced.
+ *
  * Each function prints one message naming the device, parent and type and the cause,
  * and returns a negative errno.
  */
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "callouts.h"
 #include "commands.h"
 #include "lifecycle.h"
 #include "sysfs.h"
@@ -104,12 +108,13 @@ static void create_error(const struct mdev *dev, int err)
 	}
 }
 
-int mdev_start(const struct mdev *dev)
+static int create_device(struct mdev *dev, void *ctx)
 {
 	struct mdev active;
 	size_t i;
 	int ret, rm;
 
+	(void)ctx;
 	if (!active_lookup(dev->uuid, &active)) {
 		if (strcmp(active.parent, dev->parent) || strcmp(active.type, dev->type))
 			errorf("device %s already exists on parent %s with type %s", dev->uuid,
@@ -151,7 +156,29 @@ int mdev_start(const struct mdev *dev)
 	return 0;
 }
 
-int mdev_stop(const char *uuid)
+int mdev_start(struct mdev *dev, int force)
+{
+	return callout_invoke(dev, CALLOUT_START, force, create_device, NULL);
+}
+
+static int remove_device(struct mdev *dev, void *ctx)
+{
+	int ret;
+
+	(void)ctx;
+	ret = sysfs_remove(dev->uuid);
+	if (ret == -ENOENT) {
+		/* Someone else removed it between our look and our write. */
+		errorf("device %s is not active (it was removed meanwhile)", dev->uuid);
+	} else if (ret) {
+		errorf("cannot remove device %s on parent %s: %s", dev->uuid, dev->parent,
+		       strerror(-ret));
+	}
+	return ret;
+}
+
+/* The callouts see the running device: its parent and type, manual, no attributes. */
+int mdev_stop(const char *uuid, int force)
 {
 	struct mdev dev;
 	int ret;
@@ -165,14 +192,7 @@ int mdev_stop(const char *uuid)
 		errorf("cannot look up device %s: %s", uuid, strerror(-ret));
 		return ret;
 	}
-	ret = sysfs_remove(uuid);
-	if (ret == -ENOENT) {
-		/* Someone else removed it between our look and our write. */
-		errorf("device %s is not active (it was removed meanwhile)", uuid);
-	} else if (ret) {
-		errorf("cannot remove device %s on parent %s: %s", uuid, dev.parent,
-		       strerror(-ret));
-	}
+	ret = callout_invoke(&dev, CALLOUT_STOP, force, remove_device, NULL);
 	mdev_clear(&dev);
 	return ret;
 }

@@ -5,7 +5,7 @@
 
 #include "mdev.h"
 
-int mdev_start(const struct mdev *dev);
-int mdev_stop(const char *uuid);
+int mdev_start(struct mdev *dev, int force);
+int mdev_stop(const char *uuid, int force);
 
 #endif

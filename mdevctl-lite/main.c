@@ -2,6 +2,8 @@
 /*
  * mdevctl-lite: manage mediated devices, with mdevctl's commands, options and
  * on-disk definitions. main() only finds the command; each lives in cmd_<name>.c.
+ * Installed as mdevctl it is that too, and as lsmdev it is `list`, as mdevctl's
+ * lsmdev link is: the name it is run by decides (argv[0]).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
@@ -9,10 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "callouts.h"
 #include "commands.h"
 #include "mdev.h"
 
+/* The mdevctl release whose commands, options and callouts this tool implements. */
+#define MDEVCTL_COMPAT_VERSION "1.4.0"
+
+/* The name it was run by (messages start with it), and whether that is lsmdev. */
 const char *progname = "mdevctl-lite";
+static int lsmdev_mode;
 
 /* Aliases (create, remove) are entries of their own that share the function. */
 static const struct command commands[] = {
@@ -42,19 +50,30 @@ void errorf(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* What runs command CMD, for usage lines and hints: "mdevctl-lite list", or "lsmdev". */
+const char *command_line(const char *cmd)
+{
+	static char buf[128];
+
+	if (lsmdev_mode)
+		return progname;
+	snprintf(buf, sizeof(buf), "%s %s", progname, cmd);
+	return buf;
+}
+
 int bad_option(char **argv, int c)
 {
 	if (c == ':')
-		errorf("%s: option '%s' needs a value (see '%s %s --help')", argv[0],
-		       argv[optind - 1], progname, argv[0]);
+		errorf("%s: option '%s' needs a value (see '%s --help')", argv[0],
+		       argv[optind - 1], command_line(argv[0]));
 	else
-		errorf("%s: unknown option '%s' (see '%s %s --help')", argv[0],
-		       argv[optind - 1], progname, argv[0]);
+		errorf("%s: unknown option '%s' (see '%s --help')", argv[0],
+		       argv[optind - 1], command_line(argv[0]));
 	return EXIT_USAGE;
 }
 
 /*
- * -u, -p and -t, which most commands take (getopt_long only returns those the command
+ * -u, -p, -t and -f (--force), which most commands take (getopt_long only returns those the command
  * declares), and the errors: store C's value in SEL and return 0, or report a bad
  * option or UUID and return -1 (a usage error).
  */
@@ -72,6 +91,9 @@ int device_option(struct device_sel *sel, char **argv, int c)
 		return 0;
 	case 't':
 		sel->type = optarg;
+		return 0;
+	case 'f':
+		sel->force = 1;
 		return 0;
 	default:
 		bad_option(argv, c);
@@ -105,17 +127,73 @@ static void usage(FILE *out)
 	for (i = 0; i < NR_COMMANDS; i++)
 		fprintf(out, "  %-19s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
+		"  %-19s %s\n"
 		"\nOptions:\n"
 		"  -h, --help     show this help (COMMAND --help: help on a command)\n"
 		"  -V, --version  show the version\n"
-		"\nEnvironment: MDEVCTL_ENV_ROOT moves every path under another root.\n"
-		"Exit status: 0 success, 1 failure, 2 usage error.\n");
+		"\nRun as lsmdev, it is the list command.\n"
+		"Environment: MDEVCTL_ENV_ROOT moves every path under another root.\n"
+		"Exit status: 0 success, 1 failure, 2 usage error.\n",
+		"help [COMMAND]", "show this help, or COMMAND's");
 }
 
-int main(int argc, char **argv)
+/*
+ * "mdevctl-lite X.Y.Z" under its own name. Under another (mdevctl, lsmdev) tools may
+ * parse the version to learn what the mdevctl they run supports: the mdevctl release
+ * implemented comes first, as mdevctl prints it, and this tool's own version after.
+ */
+static int version(void)
+{
+	if (!strcmp(progname, "mdevctl-lite"))
+		printf("%s %s\n", progname, MDEVCTL_LITE_VERSION);
+	else
+		printf("%s %s (mdevctl-lite %s)\n", progname, MDEVCTL_COMPAT_VERSION,
+		       MDEVCTL_LITE_VERSION);
+	return EXIT_OK;
+}
+
+static const struct command *find_command(const char *name)
 {
 	size_t i;
 
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	errorf("unknown command '%s' (see '%s --help')", name, progname);
+	return NULL;
+}
+
+/* help [COMMAND]: the overview, or COMMAND --help. */
+static int help(int argc, char **argv)
+{
+	char *args[] = { NULL, "--help", NULL };
+	const struct command *cmd;
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2) {
+		errorf("help: unexpected argument '%s'", argv[2]);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd)
+		return EXIT_USAGE;
+	args[0] = (char *)cmd->name;
+	return cmd->run(2, args);
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (lsmdev_mode) {
+		if (argc > 1 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")))
+			return version();
+		argv[0] = "list";
+		return cmd_list(argc, argv);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -124,14 +202,27 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-		printf("%s %s\n", progname, MDEVCTL_LITE_VERSION);
-		return EXIT_OK;
-	}
-	for (i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))
+		return version();
+	if (!strcmp(argv[1], "help"))
+		return help(argc - 1, argv + 1);
+	cmd = find_command(argv[1]);
+	return cmd ? cmd->run(argc - 1, argv + 1) : EXIT_USAGE;
+}
 
-	errorf("unknown command '%s' (see '%s --help')", argv[1], progname);
-	return EXIT_USAGE;
+int main(int argc, char **argv)
+{
+	const char *name = argc > 0 && argv[0] ? strrchr(argv[0], '/') : NULL;
+	size_t len;
+	int ret;
+
+	name = name ? name + 1 : (argc > 0 && argv[0] ? argv[0] : "");
+	len = strlen(name);
+	if (len)
+		progname = name;
+	/* As mdevctl decides it: the name ends with lsmdev. */
+	lsmdev_mode = len >= 6 && !strcmp(name + len - 6, "lsmdev");
+	ret = dispatch(argc, argv);
+	callout_cache_free();
+	return ret;
 }

@@ -134,6 +134,18 @@ fail:
 	return NULL;
 }
 
+/* DEV's definition object on one line, as mdevctl gives it to callouts; malloc'ed. */
+char *mdev_json_line(const struct mdev *dev)
+{
+	json_object *j = mdev_to_json(dev, 0);
+	const char *s = j ? json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	char *copy = s ? strdup(s) : NULL;
+
+	json_object_put(j);
+	return copy;
+}
+
 /*
  * "<uuid> <parent> <type> auto|manual", then " (defined)" for an active device that
  * also has a definition, or " (active)" for a definition that is running; -v adds
