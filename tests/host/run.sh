@@ -8,8 +8,8 @@
 # root (e.g. to show the definition file the command wrote). golden/<case>.out is the
 # expected stdout and stderr of each, with the exit status. UUIDs the tool generates
 # (random, version 4) show as <random-uuid>. SACC_UPDATE_GOLDEN=1 rewrites the .out
-# files from what runs now. Then the fault tests (fault.sh) and the install test
-# (install.sh), sacc-job's host tests (sacc-job.sh), make soak's chunking (soak.sh),
+# files from what runs now. Then the fault tests (fault.sh), the callout scripts and
+# --jsonfile /dev/stdin (callouts.sh), the install test (install.sh), sacc-job's host tests (sacc-job.sh), make soak's chunking (soak.sh),
 # the version number (version.sh) and README's make in a fresh clone (build.sh).
 # Prints TAP-style lines and the totals.
 set -uo pipefail
@@ -88,6 +88,7 @@ host_check() {
 	fi
 }
 . "$here/fault.sh"
+. "$here/callouts.sh"
 . "$here/install.sh"
 . "$here/sacc-job.sh"
 . "$here/soak.sh"

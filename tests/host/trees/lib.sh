@@ -38,6 +38,17 @@ mk_def() {
 	} >"$ROOT/etc/mdevctl.d/$parent/$uuid"
 }
 
+# mk_jsonfiles: --jsonfile inputs in the tree's root (the commands' working directory).
+mk_jsonfiles() {
+	cat >"$ROOT/dev.json" <<'JSON'
+{"mdev_type": "sacc-2q", "start": "auto", "attrs": [{"queues": "2"}, {"label": "x"}]}
+JSON
+	printf '{"mdev_type": "sacc-2q", "start": "manual"}' >"$ROOT/noattrs.json"
+	printf '[1, 2]' >"$ROOT/array.json"
+	printf '{"mdev_type": "sacc-2q", "start": "auto", "attrs": [{"a": "1", "b": "2"}]}' >"$ROOT/twofields.json"
+	printf '{"mdev_type": "sacc-1q", "start": "manual", "attrs": [{"weight": "3"}]}' >"$ROOT/one-q.json"
+}
+
 # Fixed UUIDs for the trees. None is a random (version 4) UUID: the runner replaces
 # those, which the tool generates, with <random-uuid>.
 U1=11111111-0000-1000-8000-000000000001

@@ -1,0 +1,2 @@
+empty
+help frobnicate

@@ -1,0 +1,3 @@
+devices-jsonfiles
+modify -u 11111111-0000-1000-8000-000000000004 --jsonfile dev.json
+cat etc/mdevctl.d/sacc0/11111111-0000-1000-8000-000000000004; echo

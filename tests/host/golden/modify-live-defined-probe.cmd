@@ -1,0 +1,2 @@
+devices
+modify --defined --live --jsonfile b --help

@@ -1,0 +1,2 @@
+devices
+start -p sacc0

@@ -1,0 +1,2 @@
+two-parents
+types -p nosuch --dumpjson
