@@ -201,6 +201,67 @@ t "8 concurrent stops all succeed ($fails failed)" test "$fails" -eq 0
 t "no device is left and the budget is whole" \
 	eval '[ "$(count_active sacc0)" -eq 0 ] && [ "$(avail sacc0 sacc-1q)" = 8 ] && [ -z "$(ls /sys/bus/mdev/devices)" ]'
 
+# --- callouts, live changes, /dev/stdin, the mdevctl names ----------------------------
+# A vendor's callout script where mdevctl 1.2 and 1.4 look (the guest's /etc is an
+# overlay; /usr comes read-only from the host): versioned, with the live event, for
+# sacc-2q, reporting an attribute; it refuses to start sacc-4q; sacc-1q is not its
+# type (exit 2). It and a notifier log "<name> <event> <action> <state> <stdin>".
+cdir=/etc/mdevctl.d/scripts.d
+mkdir -p "$cdir/callouts" "$cdir/notifiers"
+cat >"$cdir/callouts/50-sacc" <<EOF
+#!/bin/sh
+type=\$2 event=\$4 action=\$6 state=\$8
+echo "callout \$event \$action \$state \$(cat)" >>"$tmp/co.log"
+case "\$type \$event \$action" in
+"sacc-1q "*) exit 2 ;;
+"sacc-2q get capabilities") echo '{"supports": {"version": 2, "actions": ["start", "stop", "define", "undefine", "modify", "attributes", "capabilities"], "events": ["pre", "post", "notify", "get", "live"]}}' ;;
+"sacc-2q get attributes") echo '[{"weight": "2"}]' ;;
+"sacc-4q pre start") echo "sacc-4q is reserved" >&2; exit 1 ;;
+esac
+exit 0
+EOF
+printf '#!/bin/sh\necho "notifier $4 $6 $8 $(cat)" >>"%s"\n' "$tmp/co.log" >"$cdir/notifiers/log"
+chmod +x "$cdir/callouts/50-sacc" "$cdir/notifiers/log"
+j2='{"mdev_type":"sacc-2q","start":"manual","attrs":[]}'
+run start -p sacc0 -t sacc-2q
+u="$out"
+t "callouts: start of sacc-2q runs get/capabilities, pre, post and the notifier with the JSON, in order" \
+	test "$(active "$u" && sed 's/ {"provides".*//' "$tmp/co.log")" = "$(printf '%s\n' \
+		"callout get capabilities none" "callout pre start none $j2" \
+		"callout post start success $j2" "notifier notify start success $j2")"
+run list -v -u "$u"
+t "callouts: list -v shows the attribute the callout reports for the running device" \
+	has "$out" '@{0}: {"weight":"2"}'
+: >"$tmp/co.log"
+# libvirt's way, in a mount namespace without /dev (so without /dev/stdin).
+unshare -m sh -c 'mount -t tmpfs none /dev && [ ! -e /dev/stdin ] && exec "$@"' sh \
+	"$tool" modify -u "$u" --live --jsonfile /dev/stdin \
+	<<<'{"mdev_type": "sacc-2q", "start": "manual", "attrs": [{"weight": "3"}]}' >&2
+rc=$?
+t "callouts: modify --live --jsonfile /dev/stdin (no /dev) reaches the live event with the new attributes (status $rc)" \
+	eval '[ $rc -eq 0 ] && grep -qxF "callout live modify none {\"mdev_type\":\"sacc-2q\",\"start\":\"manual\",\"attrs\":[{\"weight\":\"3\"}]}" "$tmp/co.log"'
+run modify --defined --live --jsonfile b --help
+t "libvirt 11's probe 'modify --defined --live --jsonfile b --help' exits 0" test "$rc" -eq 0
+# shellcheck disable=SC2034 # read in the eval below
+before="$(avail sacc0 sacc-4q)"
+run start -p sacc0 -t sacc-4q
+t "callouts: the refusing pre callout stops start of sacc-4q: exit 1, named, nothing created" \
+	eval '[ $rc -eq 1 ] && has "$err" "refused: callout script $cdir/callouts/50-sacc exited with status 1" && has "$err" "50-sacc: sacc-4q is reserved" && [ "$(avail sacc0 sacc-4q)" = "$before" ]'
+run start -p sacc0 -t sacc-4q --force
+u4="$out"
+t "callouts: --force starts it despite the refusal" eval '[ $rc -eq 0 ] && active "$u4"'
+run start -p sacc0 -t sacc-1q
+u1="$out"
+run modify -u "$u1" --live --jsonfile - <<<'{"mdev_type": "sacc-1q", "start": "manual"}'
+t "callouts: modify --live of a type no versioned callout handles exits 1" \
+	eval '[ $rc -eq 1 ] && has "$err" "cannot change device $u1 live: no callout script"'
+# The names make install adds: lsmdev is list.
+ln -s "$tool" "$tmp/lsmdev"
+t "lsmdev (a link to the tool) lists what list does" \
+	test "$("$tmp/lsmdev" -p sacc0)" = "$("$tool" list -p sacc0)"
+for d in "$u" "$u4" "$u1"; do "$tool" stop -u "$d"; done
+rm -rf "$cdir"
+
 # --- mtty, an independent parent driver ---------------------------------------------
 # Define an auto-start device before mtty exists, as after a reboot.
 m1="$(new_uuid)"
