@@ -18,6 +18,9 @@ PACKAGES=(
 	uuid-dev libjson-c-dev pkg-config libasan8 libubsan1
 	# running the guests
 	qemu-system-x86 busybox-static
+	# the cli-libvirt suite: libvirtd and virsh, started only inside the test VM (these
+	# three packages have no services; libvirt-daemon-system, which has, is not needed)
+	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 )
 if [ "${1:-}" = deb ]; then
 	# make deb: building the packages and checking them
