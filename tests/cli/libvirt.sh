@@ -5,6 +5,8 @@
 # bound to sacc.ko's PCI driver), with mdevctl-lite as its mdevctl. Debian's libvirt
 # (libvirtd 9.0, installed on the host by tests/vm/deps.sh, so present in the guest's
 # overlay root) is started here, with systemd-udevd for its node-device driver.
+# `libvirt.sh backports` (tests/cli/libvirt-backports.sh, which has put libvirt 11.3
+# in place first) also checks nodedev-update.
 # Prints TAP on stdout; libvirt's and the tool's messages go to stderr (the suite's log).
 #
 # It writes /etc/libvirt and /etc/mdevctl.d and starts daemons, so it runs only inside
@@ -229,5 +231,31 @@ t "nodedev-create of a type the parent does not have fails" eval '! v nodedev-cr
 cat "$tmp/err" >&2
 t "... naming the type" grep -qF sacc-9q "$tmp/err"
 t "... and creates nothing" eval '! active "$u" && [ -z "$(ls "/etc/mdevctl.d/$bdf" 2>/dev/null)" ]'
+
+
+# --- libvirt 11: nodedev-update changes a definition through mdevctl modify ----------
+if [ "${1:-}" = backports ]; then
+	u="$(new_uuid)"
+	nd="$(nodedev_name "$u")"
+	mdev_xml "$tmp/upd.xml" sacc-2q "$u"
+	v nodedev-define "$tmp/upd.xml" >&2
+	sed -i "s|</capability>|<attr name='weight' value='8'/></capability>|" "$tmp/upd.xml"
+	t "nodedev-update --config adds an attribute to the definition" \
+		eval 'v nodedev-update "$nd" "$tmp/upd.xml" --config >&2 &&
+			grep -q "\"weight\": *\"8\"" "/etc/mdevctl.d/$bdf/$u"'
+	t "nodedev-dumpxml --inactive shows it" \
+		eval 'v nodedev-dumpxml --inactive "$nd" | grep -q "<attr name=.weight. value=.8./>"'
+	t "nodedev-start applies it: the instance's weight is 8" \
+		eval 'v nodedev-start "$nd" >&2 && [ "$(cat "/sys/bus/mdev/devices/$u/weight")" = 8 ]'
+	sed -i "s|value='8'|value='3'|" "$tmp/upd.xml"
+	t "nodedev-update --live without a callout that supports it fails" \
+		eval '! v nodedev-update "$nd" "$tmp/upd.xml" --live 2>"$tmp/err"'
+	cat "$tmp/err" >&2
+	t "... changing neither the instance nor its definition" \
+		eval '[ "$(cat "/sys/bus/mdev/devices/$u/weight")" = 8 ] &&
+			grep -q "\"weight\": *\"8\"" "/etc/mdevctl.d/$bdf/$u"'
+	v nodedev-destroy "$nd" >&2
+	v nodedev-undefine "$nd" >&2
+fi
 
 tap_plan

@@ -113,6 +113,11 @@ install_env=""
 if printf '%s\n' "${suites[@]}" | grep -qx install; then
 	install_env="$("$repo/tests/install/prepare.sh" "$release")" || die "[$kind] cannot prepare the install suite"
 fi
+# cli-libvirt-backports runs libvirt 11.3 from bookworm-backports, unpacked here.
+libvirt_env="SACC_LIBVIRT_ROOT=''"
+if printf '%s\n' "${suites[@]}" | grep -qx cli-libvirt-backports; then
+	libvirt_env="$("$here/libvirt-backports.sh")" || die "[$kind] cannot prepare libvirt from bookworm-backports"
+fi
 initrd="$("$here/initramfs.sh" "$kdir")"
 
 # A hanging suite is killed in the guest early enough to still collect the others'
@@ -136,10 +141,11 @@ SACC_SUITES='${suites[*]}'
 SACC_SUITE_TIMEOUT='$suite_timeout'
 SACC_EXTRA_MODULES='$extra'
 SACC_MTTY_KO='$mtty_ko'
+$libvirt_env
 $l2_env
 $install_env
 export SACC_REPO SACC_RUN SACC_KERNEL SACC_MODDIR SACC_MODULE_DIR SACC_SELFTEST_DIR
-export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES SACC_MTTY_KO
+export SACC_SUITE_BIN SACC_SUITES SACC_SUITE_TIMEOUT SACC_EXTRA_MODULES SACC_MTTY_KO SACC_LIBVIRT_ROOT
 export SACC_L2_KERNEL SACC_L2_INITRD SACC_L2_QEMU SACC_L2_QEMU_ARGS
 JOB
 # Variables the caller wants inside the guest (names in $SACC_PASS_ENV).
