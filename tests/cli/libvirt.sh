@@ -144,7 +144,9 @@ u="$(new_uuid)"
 nd="$(nodedev_name "$u")"
 mdev_xml "$tmp/def.xml" sacc-2q "$u"
 before="$(avail sacc-2q)"
-t "nodedev-define creates $nd" eval 'v nodedev-define "$tmp/def.xml" | grep -qF "$nd"'
+v nodedev-define "$tmp/def.xml" >"$tmp/out"
+cat "$tmp/out" >&2
+t "nodedev-define creates $nd" grep -qF "'$nd'" "$tmp/out"
 t "... as mdevctl's definition /etc/mdevctl.d/$bdf/$u" test -f "/etc/mdevctl.d/$bdf/$u"
 eq "... of type sacc-2q" "$(def_field "$u" mdev_type)" sacc-2q
 eq "... started manually" "$(def_field "$u" start)" manual
@@ -239,7 +241,9 @@ if [ "${1:-}" = backports ]; then
 	nd="$(nodedev_name "$u")"
 	mdev_xml "$tmp/upd.xml" sacc-2q "$u"
 	v nodedev-define "$tmp/upd.xml" >&2
-	sed -i "s|</capability>|<attr name='weight' value='8'/></capability>|" "$tmp/upd.xml"
+	# nodedev-update validates the XML against libvirt's schema, which needs <name>.
+	sed -i -e "s|<device>|<device><name>$nd</name>|" \
+		-e "s|</capability>|<attr name='weight' value='8'/></capability>|" "$tmp/upd.xml"
 	t "nodedev-update --config adds an attribute to the definition" \
 		eval 'v nodedev-update "$nd" "$tmp/upd.xml" --config >&2 &&
 			grep -q "\"weight\": *\"8\"" "/etc/mdevctl.d/$bdf/$u"'
