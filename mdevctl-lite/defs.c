@@ -30,6 +30,7 @@
 #include "env.h"
 #include "fileio.h"
 #include "output.h"
+#include "spawn.h"
 #include "sysfs.h"
 
 static int mkdir_one(const char *path)
@@ -62,7 +63,54 @@ static int config_dir(char *path, size_t len, const char *parent)
 	return mkdir_one(path);
 }
 
-/* Take the definitions lock (creating the directory if needed): an fd, or -errno. */
+/*
+ * A lock passed on by the mdevctl-lite whose callout runs this one: the descriptor
+ * DEFS_LOCK_ENV names, if it is open on the definitions directory PATH (the same
+ * open file description, so that flock() succeeds at once). A copy of it, or -1 to
+ * take the lock as usual.
+ */
+static int inherited_lock(const char *path)
+{
+	const char *val = getenv(DEFS_LOCK_ENV);
+	struct stat fst, pst;
+	char *end;
+	long fd;
+
+	if (!val || !*val)
+		return -1;
+	errno = 0;
+	fd = strtol(val, &end, 10);
+	if (errno || *end || fd < 0 || fd > INT_MAX)
+		return -1;
+	if (fstat((int)fd, &fst) || stat(path, &pst) || fst.st_dev != pst.st_dev ||
+	    fst.st_ino != pst.st_ino)
+		return -1;
+	/* Held by the caller: converting our own lock does not wait. Else not ours. */
+	if (flock((int)fd, LOCK_EX | LOCK_NB))
+		return -1;
+	return fcntl((int)fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* The callouts that run while the lock is held get it: the descriptor and its number. */
+static void pass_lock(int fd)
+{
+	char num[16];
+
+	spawn_pass_fd(fd);
+	if (fd < 0) {
+		unsetenv(DEFS_LOCK_ENV);
+		return;
+	}
+	snprintf(num, sizeof(num), "%d", fd);
+	if (setenv(DEFS_LOCK_ENV, num, 1))
+		spawn_pass_fd(-1);	/* then a nested call waits, as it would anyway */
+}
+
+/*
+ * Take the definitions lock (creating the directory if needed): an fd, or -errno.
+ * A callout script run while it is held can run mdevctl-lite, which then shares the
+ * lock (see inherited_lock()) instead of waiting for it forever.
+ */
 int defs_lock(void)
 {
 	char path[PATH_MAX];
@@ -73,6 +121,11 @@ int defs_lock(void)
 		errorf("cannot create the definitions directory %s: %s", path, strerror(-ret));
 		return ret;
 	}
+	fd = inherited_lock(path);
+	if (fd >= 0) {
+		pass_lock(fd);
+		return fd;
+	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		ret = -errno;
@@ -81,11 +134,13 @@ int defs_lock(void)
 			close(fd);
 		return ret;
 	}
+	pass_lock(fd);
 	return fd;
 }
 
 void defs_unlock(int fd)
 {
+	pass_lock(-1);
 	close(fd);	/* closing the last descriptor drops the flock */
 }
 

@@ -9,6 +9,9 @@
 
 #include "mdev.h"
 
+/* The descriptor of the definitions lock, passed on to callout scripts. */
+#define DEFS_LOCK_ENV "MDEVCTL_LITE_LOCK_FD"
+
 int defs_lock(void);
 void defs_unlock(int fd);
 
