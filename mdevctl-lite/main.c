@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -222,6 +223,11 @@ int main(int argc, char **argv)
 		progname = name;
 	/* As mdevctl decides it: the name ends with lsmdev. */
 	lsmdev_mode = len >= 6 && !strcmp(name + len - 6, "lsmdev");
+	/*
+	 * SIGCHLD ignored (inherited so across exec) would have the kernel reap callout
+	 * scripts before we learn their status: a refusal would go unseen.
+	 */
+	signal(SIGCHLD, SIG_DFL);
 	ret = dispatch(argc, argv);
 	callout_cache_free();
 	return ret;

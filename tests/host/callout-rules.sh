@@ -20,3 +20,72 @@ MDEVCTL_LITE_LOCK_FD=0 timeout 20 env MDEVCTL_ENV_ROOT="$CROOT" "$tool" modify -
 rc=$?
 host_check "callouts: MDEVCTL_LITE_LOCK_FD naming a descriptor that is not the lock is ignored (status $rc)" \
 	eval '[ $rc -eq 0 ] && grep -q "\"start\": \"auto\"" "$CROOT/etc/mdevctl.d/sacc0/$U5"'
+
+# 9. A refusal holds with SIGCHLD ignored (inherited across exec: the kernel would
+#    reap the script before its status is read) and a script that cannot be waited
+#    for is a failure, not a file to pass over.
+callout_tree sigchld
+script "$ETC/callouts" veto 'case "$event" in get) exit 2;; pre) exit 1;; esac'
+python3 -c 'import signal, os, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execvp(sys.argv[1], sys.argv[1:])' env MDEVCTL_ENV_ROOT="$CROOT" "$tool" start -u "$U4" \
+	>"$tmp/co-sigchld.out" 2>&1
+rc=$?
+host_check "callouts: with SIGCHLD ignored a pre callout exiting 1 still refuses start (status $rc)" \
+	eval '[ $rc -eq 1 ] && [ -z "$(created sacc-4q)" ] && grep -q "start of device $U4 refused: callout script .*/veto exited with status 1" "$tmp/co-sigchld.out"'
+# Another failure after the script was found: its standard input cannot be written
+# (a 1 KiB file size limit, SIGXFSZ ignored, and a definition of over 1 KiB).
+attrs="$(for i in $(seq 100 199); do printf '{"a%s": "v"},' "$i"; done)"
+printf '{"mdev_type": "sacc-4q", "start": "manual", "attrs": [%s]}' "${attrs%,}" >"$CROOT/many.json"
+ctool modify -u "$U4" --jsonfile "$CROOT/many.json" --force 2>/dev/null
+(trap '' XFSZ; ulimit -f 1; ctool start -u "$U4") >"$tmp/co-efbig.out" 2>&1
+rc=$?
+host_check "callouts: a pre callout that cannot be given its input refuses start, naming the script and the cause (status $rc)" \
+	eval '[ $rc -eq 1 ] && [ -z "$(created sacc-4q)" ] && grep -q "start of device $U4 refused: .*cannot run callout script .*/veto: File too large" "$tmp/co-efbig.out"'
+
+# 10. What is not a script is passed over: a file that is not executable, one whose
+#     name starts with a dot, one the kernel cannot run (no #! line).
+callout_tree skipped
+script "$ETC/callouts" 10-plain 'exit 1'
+chmod -x "$CROOT/$ETC/callouts/10-plain"
+script "$ETC/callouts" .20-dot 'exit 1'
+printf 'exit 1\n' >"$CROOT/$ETC/callouts/30-noexec-format"
+chmod +x "$CROOT/$ETC/callouts/30-noexec-format"
+script "$ETC/callouts" 40-ok 'exit 0'
+ctool start -u "$U4" >"$tmp/co-skipped.out" 2>&1
+rc=$?
+host_check "callouts: a non-executable file, a dot-file and a file without #! are not run; the next script handles the device (status $rc)" \
+	eval '[ $rc -eq 0 ] && [ "$(created sacc-4q)" = "$U4" ] && ! grep -q "^\.20-dot " "$CROOT/log" && grep -q "^40-ok .* -e post .* -s success " "$CROOT/log" && [ ! -s "$tmp/co-skipped.out" ]'
+
+# 11. A script that does not read its standard input does not hang the tool, however
+#     big the definition (200 KiB of attributes: more than a pipe holds).
+callout_tree bigstdin
+printf '{"mdev_type": "sacc-4q", "start": "manual", "attrs": [{"big": "%s"}]}' \
+	"$(head -c 200000 /dev/zero | tr '\0' x)" >"$CROOT/big.json"
+mkdir -p "$CROOT/$ETC/callouts"
+printf '#!/bin/sh\nexit 0\n' >"$CROOT/$ETC/callouts/deaf"
+chmod +x "$CROOT/$ETC/callouts/deaf"
+timeout 20 env MDEVCTL_ENV_ROOT="$CROOT" "$tool" modify -u "$U4" --jsonfile "$CROOT/big.json" \
+	>"$tmp/co-big.out" 2>&1
+rc=$?
+host_check "callouts: a script that does not read 200 KiB of standard input does not hang modify (status $rc)" \
+	eval '[ $rc -eq 0 ] && grep -q "\"big\": \"x" "$CROOT/etc/mdevctl.d/sacc0/$U4"'
+
+# 12. post and the notifiers get state failure when the operation failed (here the
+#     write of the definition: SIGXFSZ ignored, a 1 KiB file size limit).
+callout_tree failure
+for s in rec note; do
+	d=callouts
+	[ $s = note ] && d=notifiers
+	mkdir -p "$CROOT/$ETC/$d"
+	printf '#!/bin/sh\ncat >/dev/null\necho "%s $4 $8" >>"$MDEVCTL_ENV_ROOT/log"\n[ "$4" = get ] && exit 2\nexit 0\n' "$s" \
+		>"$CROOT/$ETC/$d/$s"
+	chmod +x "$CROOT/$ETC/$d/$s"
+done
+# 60 attributes: under 1 KiB on one line (stdin), more as the definition file.
+attrs="$(for i in $(seq 10 69); do printf '{"a%s": "v"},' "$i"; done)"
+printf '{"mdev_type": "sacc-4q", "start": "manual", "attrs": [%s]}' "${attrs%,}" >"$CROOT/many.json"
+(trap '' XFSZ; ulimit -f 1; ctool modify -u "$U4" --jsonfile "$CROOT/many.json") >"$tmp/co-fail.out" 2>&1
+rc=$?
+host_check "callouts: when the operation fails, post and the notifiers get -s failure (status $rc)" \
+	eval '[ $rc -eq 1 ] && [ "$(grep -v "^rec get" "$CROOT/log" | tr "\n" ,)" = "rec pre none,rec post failure,note notify failure," ]'
