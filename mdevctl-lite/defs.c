@@ -199,6 +199,11 @@ static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t er
 		snprintf(err, errlen, "\"start\" is missing or not a string");
 		return -EINVAL;
 	}
+	if (name_problem(json_object_get_string(type), 0)) {
+		snprintf(err, errlen, "\"mdev_type\" '%s' is not a valid mdev type: %s",
+			 json_object_get_string(type), name_problem(json_object_get_string(type), 0));
+		return -EINVAL;
+	}
 	if (mdev_set(&dev->type, json_object_get_string(type)))
 		return -ENOMEM;
 	dev->autostart = !strcmp(json_object_get_string(start), "auto");

@@ -89,3 +89,26 @@ printf '{"mdev_type": "sacc-4q", "start": "manual", "attrs": [%s]}' "${attrs%,}"
 rc=$?
 host_check "callouts: when the operation fails, post and the notifiers get -s failure (status $rc)" \
 	eval '[ $rc -eq 1 ] && [ "$(grep -v "^rec get" "$CROOT/log" | tr "\n" ,)" = "rec pre none,rec post failure,note notify failure," ]'
+
+# 13. Parents and types are single names: none may reach outside /etc/mdevctl.d/PARENT
+#     or into the script directories.
+callout_tree names
+bad=""
+for p in scripts.d scripts.d/callouts ../.. . .. ""; do
+	ctool define -u "$U5" -p "$p" -t sacc-1q >"$tmp/co-name.out" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] && grep -qF "define: '$p' is not a valid parent" "$tmp/co-name.out" || bad="$bad [$p: $rc]"
+done
+ctool define -u "$U5" -p sacc0 -t ../sacc-1q >"$tmp/co-name.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -qF "define: '../sacc-1q' is not a valid mdev type: it contains '/'" "$tmp/co-name.out" || bad="$bad [type: $rc]"
+ctool start-parent-mdevs .. >"$tmp/co-name.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] || bad="$bad [start-parent-mdevs: $rc]"
+host_check "names: define refuses parents scripts.d, scripts.d/callouts, ../.., ., .. and empty, and a type with '/', with exit 2 naming them; start-parent-mdevs too:$bad" \
+	eval '[ -z "$bad" ] && [ -z "$(find "$CROOT" -name "$U5" -newer "$CROOT/log")" ]'
+printf '{"mdev_type": "../../x", "start": "manual"}' >"$CROOT/badtype.json"
+ctool define -u "$U5" -p sacc0 --jsonfile "$CROOT/badtype.json" >"$tmp/co-name.out" 2>&1
+rc=$?
+host_check "names: a --jsonfile whose mdev_type contains '/' is refused, naming it (status $rc)" \
+	eval '[ $rc -eq 1 ] && grep -qF "\"mdev_type\" '"'"'../../x'"'"' is not a valid mdev type" "$tmp/co-name.out"'
