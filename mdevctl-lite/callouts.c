@@ -242,9 +242,12 @@ static int parse_names(json_object *array, const char *const *names, int nr,
 /* {"supports": {"version": N, "actions": [...], "events": [...]}} into S; 1 if it is. */
 static int parse_supports(const struct spawn_result *res, struct script *s, const char *path)
 {
-	json_object *j = json_tokener_parse(res->out), *sup, *ver, *acts, *evs;
+	json_object *j, *sup, *ver, *acts, *evs;
+	char err[128];
 	int64_t v;
 	int ok = 0;
+
+	j = res->out ? defs_parse_json(res->out, res->outlen, err, sizeof(err)) : NULL;
 
 	if (j && json_object_is_type(j, json_type_object) &&
 	    json_object_object_get_ex(j, "supports", &sup) &&
@@ -493,7 +496,6 @@ int callout_invoke(struct mdev *dev, enum callout_action action, int force,
  */
 int callout_get_attributes(struct mdev *dev, char *why, size_t whylen)
 {
-	enum json_tokener_error jerr;
 	struct spawn_result res;
 	struct callout c;
 	json_object *j;
@@ -516,10 +518,10 @@ int callout_get_attributes(struct mdev *dev, char *why, size_t whylen)
 		ret = -EIO;
 		goto out;
 	}
-	j = json_tokener_parse_verbose(res.out, &jerr);
-	if (jerr != json_tokener_success) {
+	j = defs_parse_json(res.out, res.outlen, err, sizeof(err));
+	if (!j) {
 		snprintf(why, whylen, "callout script %s printed attributes that are not JSON: %s",
-			 c.script.path, json_tokener_error_desc(jerr));
+			 c.script.path, err);
 		ret = -EINVAL;
 		goto out;
 	}

@@ -180,6 +180,41 @@ int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t
 	return 0;
 }
 
+/*
+ * defs_parse_json() - TEXT (LEN bytes, NUL-terminated) as one JSON value, with nothing
+ * but white space or NULs after it (as mdevctl's parser wants): the value, or NULL
+ * with ERR saying why.
+ */
+json_object *defs_parse_json(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new();
+	enum json_tokener_error jerr;
+	json_object *j;
+	size_t end;
+
+	if (!tok) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* The NUL too: it ends a value that could go on (a number at the end). */
+	j = json_tokener_parse_ex(tok, text, (int)(len < INT_MAX ? len + 1 : INT_MAX));
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!j) {
+		snprintf(err, errlen, "invalid JSON: %s", json_tokener_error_desc(jerr));
+		return NULL;
+	}
+	for (; end < len; end++) {
+		if (text[end] && !strchr(" \t\r\n", text[end])) {
+			snprintf(err, errlen, "invalid JSON: text after the value, at byte %zu", end);
+			json_object_put(j);
+			return NULL;
+		}
+	}
+	return j;
+}
+
 /* Fill DEV's type, start mode and attributes from a parsed definition. */
 static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t errlen)
 {
@@ -218,7 +253,6 @@ static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t er
  */
 static int parse_fd(int fd, struct mdev *dev, char *err, size_t errlen)
 {
-	enum json_tokener_error jerr;
 	struct mdev tmp;
 	json_object *j;
 	char *text;
@@ -230,12 +264,10 @@ static int parse_fd(int fd, struct mdev *dev, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
 	}
-	j = json_tokener_parse_verbose(text, &jerr);
+	j = defs_parse_json(text, len, err, errlen);
 	free(text);
-	if (!j) {
-		snprintf(err, errlen, "invalid JSON: %s", json_tokener_error_desc(jerr));
+	if (!j)
 		return -EINVAL;
-	}
 	if (mdev_copy(&tmp, dev)) {
 		json_object_put(j);
 		snprintf(err, errlen, "out of memory");

@@ -112,3 +112,12 @@ ctool define -u "$U5" -p sacc0 --jsonfile "$CROOT/badtype.json" >"$tmp/co-name.o
 rc=$?
 host_check "names: a --jsonfile whose mdev_type contains '/' is refused, naming it (status $rc)" \
 	eval '[ $rc -eq 1 ] && grep -qF "\"mdev_type\" '"'"'../../x'"'"' is not a valid mdev type" "$tmp/co-name.out"'
+
+# 14. A --jsonfile with text after the object is not JSON (mdevctl's parser refuses
+#     it; callouts.sh checks a callout's attributes so).
+callout_tree junk
+printf '{"mdev_type": "sacc-4q", "start": "auto"} {"x": 1}\n' >"$CROOT/junk.json"
+ctool modify -u "$U4" --jsonfile "$CROOT/junk.json" >"$tmp/co-junk2.out" 2>&1
+rc=$?
+host_check "json: a --jsonfile with text after the object is refused, the definition unchanged (status $rc)" \
+	eval '[ $rc -eq 1 ] && grep -q "cannot use --jsonfile $CROOT/junk.json: invalid JSON: text after the value" "$tmp/co-junk2.out" && grep -q "\"start\": \"manual\"" "$CROOT/etc/mdevctl.d/sacc0/$U4"'
