@@ -146,12 +146,15 @@ void defs_unlock(int fd)
 
 /*
  * Append the attributes in ATTRS, a definition's "attrs" array ([{"name": "value"},
- * ...]; null is none), to DEV. On failure ERR says why.
+ * ...]; null is none), to DEV: all of them, or on failure none, with ERR saying why.
  */
 int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t errlen)
 {
+	struct mdev tmp = { 0 };
+	struct mdev_attr *all;
 	json_object *a;
 	size_t i, n;
+	int ret = 0;
 
 	if (!attrs || json_object_is_type(attrs, json_type_null))
 		return 0;
@@ -160,23 +163,43 @@ int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t
 		return -EINVAL;
 	}
 	n = json_object_array_length(attrs);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !ret; i++) {
 		a = json_object_array_get_idx(attrs, i);
 		if (!json_object_is_type(a, json_type_object) ||
 		    json_object_object_length(a) != 1) {
 			snprintf(err, errlen, "attribute %zu is not an object with one field", i);
-			return -EINVAL;
+			ret = -EINVAL;
+			break;
 		}
 		json_object_object_foreach(a, name, val) {
 			if (!json_object_is_type(val, json_type_string)) {
 				snprintf(err, errlen, "the value of attribute %zu (\"%s\") is not a string",
 					 i, name);
-				return -EINVAL;
+				ret = -EINVAL;
+			} else if (mdev_attr_insert(&tmp, tmp.nattrs, name,
+						    json_object_get_string(val))) {
+				snprintf(err, errlen, "out of memory");
+				ret = -ENOMEM;
 			}
-			if (mdev_attr_insert(dev, dev->nattrs, name, json_object_get_string(val)))
-				return -ENOMEM;
 		}
 	}
+	all = ret || !tmp.nattrs ? NULL :
+	      realloc(dev->attrs, (dev->nattrs + tmp.nattrs) * sizeof(*all));
+	if (!ret && tmp.nattrs && !all) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+	}
+	if (ret) {
+		mdev_clear(&tmp);
+		return ret;
+	}
+	if (tmp.nattrs) {
+		/* Move them: the strings now belong to DEV. */
+		memcpy(all + dev->nattrs, tmp.attrs, tmp.nattrs * sizeof(*all));
+		dev->attrs = all;
+		dev->nattrs += tmp.nattrs;
+	}
+	free(tmp.attrs);
 	return 0;
 }
 
