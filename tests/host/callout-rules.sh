@@ -121,3 +121,20 @@ ctool modify -u "$U4" --jsonfile "$CROOT/junk.json" >"$tmp/co-junk2.out" 2>&1
 rc=$?
 host_check "json: a --jsonfile with text after the object is refused, the definition unchanged (status $rc)" \
 	eval '[ $rc -eq 1 ] && grep -q "cannot use --jsonfile $CROOT/junk.json: invalid JSON: text after the value" "$tmp/co-junk2.out" && grep -q "\"start\": \"manual\"" "$CROOT/etc/mdevctl.d/sacc0/$U4"'
+
+# 15. --jsonfile is read before the lock is taken: the program writing standard
+#     input may run mdevctl-lite itself first.
+callout_tree jsonfirst
+U7=11111111-0000-1000-8000-000000000007
+for cmd in "modify -u $U4" "define -u $U7 -p sacc0"; do
+	{
+		timeout 10 env MDEVCTL_ENV_ROOT="$CROOT" "$tool" modify -u "$U5" --manual 2>/dev/null
+		echo "writer $?" >>"$CROOT/log"
+		echo '{"mdev_type": "sacc-4q", "start": "auto", "attrs": []}'
+	} | { # shellcheck disable=SC2086 # the command's words
+		timeout 30 env MDEVCTL_ENV_ROOT="$CROOT" "$tool" $cmd --jsonfile - >"$tmp/co-jf.out" 2>&1
+		echo "reader $?" >>"$CROOT/log"; }
+	ctool modify -u "$U5" --auto 2>/dev/null
+done
+host_check "jsonfile: modify and define --jsonfile - read stdin before taking the lock: the writer's own mdevctl-lite modify does not wait for it" \
+	eval '[ "$(tr "\n" , <"$CROOT/log")" = "writer 0,reader 0,writer 0,reader 0," ] && grep -q "\"start\": \"auto\"" "$CROOT/etc/mdevctl.d/sacc0/$U4" && grep -q "\"mdev_type\": \"sacc-4q\"" "$CROOT/etc/mdevctl.d/sacc0/$U7"'
