@@ -14,7 +14,8 @@
  *
  * Which callout handles a device: the first script, of the first directory that has
  * one, that does not exit with 2 ("not my type") and is not ended by a signal (a
- * script that cannot be run is passed over too). Before anything, every operation
+ * file that is no program is passed over too; one that cannot be run for another
+ * reason has failed). Before anything, every operation
  * asks for a versioned script: the first whose answer to "-e get -a capabilities"
  * (stdin: what this tool provides) is {"supports": {"version": N, "actions": [...],
  * "events": [...]}}, whatever its exit status other than 2. A versioned script
@@ -79,7 +80,7 @@ struct callout {
 	const char *state;	/* none, success, failure */
 	struct script script;
 	char *json;		/* the definition object, one line */
-	char why[PATH_MAX + 256];	/* what went wrong */
+	char why[PATH_MAX + NAME_MAX + 256];	/* what went wrong */
 };
 
 /* The versioned script of each parent and type asked about, or none (path NULL). */
@@ -142,15 +143,27 @@ static int run_script(const struct callout *c, const char *path, enum event ev,
 	return spawn_capture(path, argv, input, res);
 }
 
+/*
+ * Whether spawn_capture() failed because FILE is not a program (not there, not
+ * executable, not a format the kernel runs): then it is no script and is passed
+ * over, as mdevctl passes it over. Any other failure (the script may have run: its
+ * status was lost or its output not kept) is the script's failure.
+ */
+static int not_a_script(int err)
+{
+	return err == -ENOENT || err == -EACCES || err == -ENOEXEC;
+}
+
 /* Whether a result qualifies a script (for the capabilities probe); NULL: any does. */
 typedef int (*accept_fn)(const struct spawn_result *res, struct script *s);
 
 /*
  * The first script of DIRS (callouts or notifiers) that does not exit with 2 for
  * EVENT and ACTION and that ACCEPT takes: 1 with *PATH (malloc'ed) and *RES filled,
- * 0 when there is none, -ENOMEM.
+ * 0 when there is none, or a negative errno with C->why saying what went wrong (a
+ * script that could not be run for another reason than not_a_script()).
  */
-static int search(const struct callout *c, enum event ev, enum callout_action action,
+static int search(struct callout *c, enum event ev, enum callout_action action,
 		  const char *input, accept_fn accept, struct script *s, char **path,
 		  struct spawn_result *res)
 {
@@ -159,7 +172,7 @@ static int search(const struct callout *c, enum event ev, enum callout_action ac
 	char dir[PATH_MAX], file[PATH_MAX + NAME_MAX + 1];
 	struct name_list names;
 	size_t d, i;
-	int found = 0;
+	int found = 0, ret;
 
 	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && !found; d++) {
 		if (env_path(dir, sizeof(dir), "%s", dirs[d]) ||
@@ -167,8 +180,15 @@ static int search(const struct callout *c, enum event ev, enum callout_action ac
 			continue;	/* no such directory: nothing there */
 		for (i = 0; i < names.count && !found; i++) {
 			snprintf(file, sizeof(file), "%s/%s", dir, names.names[i]);
-			if (run_script(c, file, ev, action, input, res))
-				continue;	/* cannot be run: not a script */
+			ret = run_script(c, file, ev, action, input, res);
+			if (ret && not_a_script(ret))
+				continue;
+			if (ret) {
+				snprintf(c->why, sizeof(c->why), "cannot run callout script %s: %s",
+					 file, strerror(-ret));
+				found = ret;
+				break;
+			}
 			if (!res->exited)
 				errorf("warning: callout script %s was killed by signal %d; trying the next one",
 				       file, res->sig);
@@ -179,10 +199,11 @@ static int search(const struct callout *c, enum event ev, enum callout_action ac
 		}
 		name_list_free(&names);
 	}
-	if (found) {
+	if (found > 0) {
 		*path = strdup(file);
 		if (!*path) {
 			spawn_result_free(res);
+			snprintf(c->why, sizeof(c->why), "out of memory");
 			return -ENOMEM;
 		}
 	}
@@ -221,9 +242,12 @@ static int parse_names(json_object *array, const char *const *names, int nr,
 /* {"supports": {"version": N, "actions": [...], "events": [...]}} into S; 1 if it is. */
 static int parse_supports(const struct spawn_result *res, struct script *s, const char *path)
 {
-	json_object *j = json_tokener_parse(res->out), *sup, *ver, *acts, *evs;
+	json_object *j, *sup, *ver, *acts, *evs;
+	char err[128];
 	int64_t v;
 	int ok = 0;
+
+	j = res->out ? defs_parse_json(res->out, res->outlen, err, sizeof(err)) : NULL;
 
 	if (j && json_object_is_type(j, json_type_object) &&
 	    json_object_object_get_ex(j, "supports", &sup) &&
@@ -260,7 +284,13 @@ static int find_versioned(struct callout *c)
 
 	for (i = 0; i < cache_len; i++)
 		if (!strcmp(cache[i].parent, c->dev->parent) && !strcmp(cache[i].type, c->dev->type))
-			return script_copy(&c->script, &cache[i].script);
+			break;
+	if (i < cache_len) {
+		if (!script_copy(&c->script, &cache[i].script))
+			return 0;
+		snprintf(c->why, sizeof(c->why), "out of memory");
+		return -ENOMEM;
+	}
 	ret = search(c, EV_GET, CALLOUT_CAPABILITIES, provides_json, accept_supports, &s, &path,
 		     &res);
 	if (ret < 0)
@@ -276,6 +306,7 @@ static int find_versioned(struct callout *c)
 	e = realloc(cache, (cache_len + 1) * sizeof(*cache));
 	if (!e) {
 		free(path);
+		snprintf(c->why, sizeof(c->why), "out of memory");
 		return -ENOMEM;
 	}
 	cache = e;
@@ -287,17 +318,22 @@ static int find_versioned(struct callout *c)
 		free(e->parent);
 		free(e->type);
 		free(path);
+		snprintf(c->why, sizeof(c->why), "out of memory");
 		return -ENOMEM;
 	}
 	cache_len++;
-	return script_copy(&c->script, &s);
+	if (script_copy(&c->script, &s)) {
+		snprintf(c->why, sizeof(c->why), "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
  * Run EVENT for ACTION: by C's script if it has one, else by the first script that
  * handles the device (which then becomes C's script if it exits 0). 0 when it
  * succeeded or no script handles the device; -EOPNOTSUPP when C's script does not
- * support EVENT or ACTION, else -EIO when it failed, with C->why saying what went wrong.
+ * support EVENT or ACTION, else -EIO when it failed or could not be run, with C->why saying what went wrong.
  * RES, when not NULL, gets the output of the script that ran (out == NULL: none ran);
  * the caller frees it.
  */
@@ -329,10 +365,10 @@ static int callout_run(struct callout *c, enum event ev, enum callout_action act
 		path = c->script.path;
 	} else {
 		ret = search(c, ev, action, input, NULL, NULL, &path, &r);
-		if (ret <= 0) {
-			snprintf(why, whylen, "out of memory");
-			return ret;
-		}
+		if (ret < 0)
+			return -EIO;	/* search() said why */
+		if (!ret)
+			return 0;	/* no script handles the device */
 	}
 	show_stderr(path, &r);
 	/* A script ended by a signal counts as a success, as in mdevctl. */
@@ -363,14 +399,20 @@ static void notify(struct callout *c, enum callout_action action)
 	struct spawn_result res;
 	struct name_list names;
 	size_t d, i;
+	int ret;
 
 	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
 		if (env_path(dir, sizeof(dir), "%s", dirs[d]) || sysfs_list_dir(dir, 0, &names))
 			continue;
 		for (i = 0; i < names.count; i++) {
 			snprintf(file, sizeof(file), "%s/%s", dir, names.names[i]);
-			if (run_script(c, file, EV_NOTIFY, action, c->json, &res))
+			ret = run_script(c, file, EV_NOTIFY, action, c->json, &res);
+			if (ret) {
+				if (!not_a_script(ret))
+					errorf("warning: cannot run notifier script %s: %s", file,
+					       strerror(-ret));
 				continue;
+			}
 			show_stderr(file, &res);
 			spawn_result_free(&res);
 		}
@@ -378,19 +420,26 @@ static void notify(struct callout *c, enum callout_action action)
 	}
 }
 
+/* Set C up for DEV and find its versioned script: 0, or -errno with C->why saying why. */
 static int callout_start(struct callout *c, const struct mdev *dev)
 {
+	int ret;
+
 	memset(c, 0, sizeof(*c));
 	c->dev = dev;
 	c->state = "none";
 	c->json = mdev_json_line(dev);
-	if (!c->json || find_versioned(c)) {
-		errorf("out of memory running the callouts of device %s", dev->uuid);
-		free(c->json);
-		free(c->script.path);
+	if (!c->json) {
+		snprintf(c->why, sizeof(c->why), "out of memory");
 		return -ENOMEM;
 	}
-	return 0;
+	ret = find_versioned(c);
+	if (ret) {
+		free(c->json);
+		free(c->script.path);
+		c->json = c->script.path = NULL;
+	}
+	return ret;
 }
 
 static void callout_end(struct callout *c)
@@ -411,8 +460,11 @@ int callout_invoke(struct mdev *dev, enum callout_action action, int force,
 	struct callout c;
 	int ret = callout_start(&c, dev);
 
-	if (ret)
+	if (ret) {
+		errorf("%s of device %s refused: the callouts cannot run: %s",
+		       action_names[action], dev->uuid, c.why);
 		return ret;
+	}
 	if (callout_run(&c, EV_PRE, action, c.json, NULL)) {
 		if (!force) {
 			errorf("%s of device %s refused: %s (--force overrides a callout's refusal)",
@@ -444,16 +496,16 @@ int callout_invoke(struct mdev *dev, enum callout_action action, int force,
  */
 int callout_get_attributes(struct mdev *dev, char *why, size_t whylen)
 {
-	enum json_tokener_error jerr;
 	struct spawn_result res;
 	struct callout c;
 	json_object *j;
 	char err[256];
 	int ret;
 
-	if (callout_start(&c, dev)) {
-		snprintf(why, whylen, "out of memory");
-		return -ENOMEM;
+	ret = callout_start(&c, dev);
+	if (ret) {
+		snprintf(why, whylen, "%s", c.why);
+		return ret;
 	}
 	ret = callout_run(&c, EV_GET, CALLOUT_ATTRIBUTES, NULL, &res);
 	if (ret)
@@ -466,10 +518,10 @@ int callout_get_attributes(struct mdev *dev, char *why, size_t whylen)
 		ret = -EIO;
 		goto out;
 	}
-	j = json_tokener_parse_verbose(res.out, &jerr);
-	if (jerr != json_tokener_success) {
+	j = defs_parse_json(res.out, res.outlen, err, sizeof(err));
+	if (!j) {
 		snprintf(why, whylen, "callout script %s printed attributes that are not JSON: %s",
-			 c.script.path, json_tokener_error_desc(jerr));
+			 c.script.path, err);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -495,8 +547,12 @@ int callout_modify_live(const struct mdev *dev)
 	struct callout c;
 	int ret = 0;
 
-	if (callout_start(&c, dev))
-		return -ENOMEM;
+	ret = callout_start(&c, dev);
+	if (ret) {
+		errorf("cannot change device %s live: the callouts cannot run: %s", dev->uuid,
+		       c.why);
+		return ret;
+	}
 	if (!c.script.path) {
 		errorf("cannot change device %s live: no callout script for type %s on parent %s declares a version (the live event needs one that supports it)",
 		       dev->uuid, dev->type, dev->parent);

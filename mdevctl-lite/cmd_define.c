@@ -95,30 +95,41 @@ static int write_definition(struct mdev *dev, void *ctx)
 	return defs_write(dev);
 }
 
-static int define_locked(struct mdev *dev, const struct device_sel *sel,
-			 const char *jsonfile)
+/*
+ * DEV's type, start mode, attributes and parent from JSONFILE, read before the lock
+ * is taken: standard input may come from a program that runs mdevctl-lite first.
+ */
+static int read_jsonfile(struct mdev *dev, const struct device_sel *sel, const char *jsonfile)
 {
-	struct define_ctx dc = { 0 };
-	char path[PATH_MAX], err[256];
+	char err[256];
 	int ret;
 
-	if (jsonfile && !sel->parent) {
+	if (!sel->parent) {
 		errorf("cannot define device %s from --jsonfile %s: no --parent given", sel->uuid,
 		       jsonfile);
 		return -EINVAL;
 	}
-	if (jsonfile) {
-		ret = defs_parse_jsonfile(jsonfile, dev, err, sizeof(err));
-		if (ret) {
-			errorf("cannot use --jsonfile %s: %s", jsonfile, err);
-			return ret;
-		}
-		ret = mdev_set(&dev->parent, sel->parent);
-	} else {
-		ret = from_options(dev, sel->uuid, sel->parent, sel->type, &dc.active);
-	}
-	if (ret)
+	ret = defs_parse_jsonfile(jsonfile, dev, err, sizeof(err));
+	if (ret) {
+		errorf("cannot use --jsonfile %s: %s", jsonfile, err);
 		return ret;
+	}
+	return mdev_set(&dev->parent, sel->parent);
+}
+
+static int define_locked(struct mdev *dev, const struct device_sel *sel,
+			 const char *jsonfile)
+{
+	struct define_ctx dc = { 0 };
+	char path[PATH_MAX];
+	int ret;
+
+	/* A --jsonfile was read before the lock was taken (see read_jsonfile()). */
+	if (!jsonfile) {
+		ret = from_options(dev, sel->uuid, sel->parent, sel->type, &dc.active);
+		if (ret)
+			return ret;
+	}
 	if (env_path(path, sizeof(path), ENV_CONFIG_BASE "/%s/%s", dev->parent, dev->uuid))
 		return -ENAMETOOLONG;
 	if (!access(path, F_OK)) {
@@ -180,9 +191,15 @@ int cmd_define(int argc, char **argv)
 	else
 		uuid_generate_str(dev.uuid);
 	dev.autostart = autostart;
-	lock = defs_lock();
-	if (lock < 0)
+	if (jsonfile && read_jsonfile(&dev, &sel, jsonfile)) {
+		mdev_clear(&dev);
 		return EXIT_FAILED;
+	}
+	lock = defs_lock();
+	if (lock < 0) {
+		mdev_clear(&dev);
+		return EXIT_FAILED;
+	}
 	ret = define_locked(&dev, &sel, jsonfile);
 	defs_unlock(lock);
 	if (!ret && !sel.uuid[0])

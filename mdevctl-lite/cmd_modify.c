@@ -57,6 +57,7 @@ struct change {
 	const char *addattr;
 	const char *value;
 	const char *jsonfile;
+	struct mdev *parsed;	/* --jsonfile's content, read before the lock */
 	int delattr;
 	long index;	/* -1: at the end */
 	int autostart;	/* -1: unchanged */
@@ -66,15 +67,20 @@ struct change {
 
 static int apply(struct mdev *dev, const struct change *ch)
 {
-	char err[256];
-	size_t at;
-	int ret;
+	size_t at, i;
 
-	if (ch->jsonfile) {
-		ret = defs_parse_jsonfile(ch->jsonfile, dev, err, sizeof(err));
-		if (ret)
-			errorf("cannot use --jsonfile %s: %s", ch->jsonfile, err);
-		return ret;
+	if (ch->parsed) {
+		/* The file holds the whole definition but its place. */
+		if (mdev_set(&dev->type, ch->parsed->type))
+			return -ENOMEM;
+		dev->autostart = ch->parsed->autostart;
+		while (dev->nattrs)
+			mdev_attr_delete(dev, dev->nattrs - 1);
+		for (i = 0; i < ch->parsed->nattrs; i++)
+			if (mdev_attr_insert(dev, i, ch->parsed->attrs[i].name,
+					     ch->parsed->attrs[i].value))
+				return -ENOMEM;
+		return 0;
 	}
 	if (ch->type && mdev_set(&dev->type, ch->type))
 		return -ENOMEM;
@@ -230,7 +236,8 @@ int cmd_modify(int argc, char **argv)
 	};
 	struct change ch = { .index = -1, .autostart = -1 };
 	struct device_sel sel = { 0 };
-	char *end;
+	struct mdev parsed = { 0 };
+	char *end, err[256];
 	int c, lock, ret, have_index = 0, defined = 0;
 
 	opterr = 0;
@@ -289,12 +296,27 @@ int cmd_modify(int argc, char **argv)
 	if (check_change(argv[0], &ch, have_index))
 		return EXIT_USAGE;
 	ch.force = sel.force;
-	if (ch.live)
-		return modify_live(sel.uuid, sel.parent, &ch, defined) ? EXIT_FAILED : EXIT_OK;
-	lock = defs_lock();
-	if (lock < 0)
-		return EXIT_FAILED;
-	ret = modify_locked(sel.uuid, sel.parent, &ch);
-	defs_unlock(lock);
+	/*
+	 * Read a --jsonfile before taking the lock: standard input may come from a
+	 * program that runs mdevctl-lite first, which would wait for our lock forever.
+	 */
+	if (ch.jsonfile) {
+		ret = defs_parse_jsonfile(ch.jsonfile, &parsed, err, sizeof(err));
+		if (ret) {
+			errorf("cannot use --jsonfile %s: %s", ch.jsonfile, err);
+			mdev_clear(&parsed);
+			return EXIT_FAILED;
+		}
+		ch.parsed = &parsed;
+	}
+	if (ch.live) {
+		ret = modify_live(sel.uuid, sel.parent, &ch, defined);
+	} else {
+		lock = defs_lock();
+		ret = lock < 0 ? lock : modify_locked(sel.uuid, sel.parent, &ch);
+		if (lock >= 0)
+			defs_unlock(lock);
+	}
+	mdev_clear(&parsed);
 	return ret ? EXIT_FAILED : EXIT_OK;
 }

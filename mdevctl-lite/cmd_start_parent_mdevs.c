@@ -76,6 +76,8 @@ int cmd_start_parent_mdevs(int argc, char **argv)
 		       argv[0], progname, argv[0]);
 		return EXIT_USAGE;
 	}
+	if (check_name(argv[0], argv[optind], 1))
+		return EXIT_USAGE;
 	lock = defs_lock();
 	if (lock < 0)
 		return EXIT_FAILED;

@@ -38,6 +38,8 @@ struct device_sel {
 	int force;
 };
 
+const char *name_problem(const char *name, int parent);
+int check_name(const char *cmd, const char *name, int parent);
 int device_option(struct device_sel *sel, char **argv, int c);
 int need_uuid(char **argv, const struct device_sel *sel);
 int no_more_args(int argc, char **argv);

@@ -30,6 +30,7 @@
 #include "env.h"
 #include "fileio.h"
 #include "output.h"
+#include "spawn.h"
 #include "sysfs.h"
 
 static int mkdir_one(const char *path)
@@ -62,7 +63,54 @@ static int config_dir(char *path, size_t len, const char *parent)
 	return mkdir_one(path);
 }
 
-/* Take the definitions lock (creating the directory if needed): an fd, or -errno. */
+/*
+ * A lock passed on by the mdevctl-lite whose callout runs this one: the descriptor
+ * DEFS_LOCK_ENV names, if it is open on the definitions directory PATH (the same
+ * open file description, so that flock() succeeds at once). A copy of it, or -1 to
+ * take the lock as usual.
+ */
+static int inherited_lock(const char *path)
+{
+	const char *val = getenv(DEFS_LOCK_ENV);
+	struct stat fst, pst;
+	char *end;
+	long fd;
+
+	if (!val || !*val)
+		return -1;
+	errno = 0;
+	fd = strtol(val, &end, 10);
+	if (errno || *end || fd < 0 || fd > INT_MAX)
+		return -1;
+	if (fstat((int)fd, &fst) || stat(path, &pst) || fst.st_dev != pst.st_dev ||
+	    fst.st_ino != pst.st_ino)
+		return -1;
+	/* Held by the caller: converting our own lock does not wait. Else not ours. */
+	if (flock((int)fd, LOCK_EX | LOCK_NB))
+		return -1;
+	return fcntl((int)fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* The callouts that run while the lock is held get it: the descriptor and its number. */
+static void pass_lock(int fd)
+{
+	char num[16];
+
+	spawn_pass_fd(fd);
+	if (fd < 0) {
+		unsetenv(DEFS_LOCK_ENV);
+		return;
+	}
+	snprintf(num, sizeof(num), "%d", fd);
+	if (setenv(DEFS_LOCK_ENV, num, 1))
+		spawn_pass_fd(-1);	/* then a nested call waits, as it would anyway */
+}
+
+/*
+ * Take the definitions lock (creating the directory if needed): an fd, or -errno.
+ * A callout script run while it is held can run mdevctl-lite, which then shares the
+ * lock (see inherited_lock()) instead of waiting for it forever.
+ */
 int defs_lock(void)
 {
 	char path[PATH_MAX];
@@ -73,6 +121,11 @@ int defs_lock(void)
 		errorf("cannot create the definitions directory %s: %s", path, strerror(-ret));
 		return ret;
 	}
+	fd = inherited_lock(path);
+	if (fd >= 0) {
+		pass_lock(fd);
+		return fd;
+	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		ret = -errno;
@@ -81,22 +134,27 @@ int defs_lock(void)
 			close(fd);
 		return ret;
 	}
+	pass_lock(fd);
 	return fd;
 }
 
 void defs_unlock(int fd)
 {
+	pass_lock(-1);
 	close(fd);	/* closing the last descriptor drops the flock */
 }
 
 /*
  * Append the attributes in ATTRS, a definition's "attrs" array ([{"name": "value"},
- * ...]; null is none), to DEV. On failure ERR says why.
+ * ...]; null is none), to DEV: all of them, or on failure none, with ERR saying why.
  */
 int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t errlen)
 {
+	struct mdev tmp = { 0 };
+	struct mdev_attr *all;
 	json_object *a;
 	size_t i, n;
+	int ret = 0;
 
 	if (!attrs || json_object_is_type(attrs, json_type_null))
 		return 0;
@@ -105,24 +163,79 @@ int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t
 		return -EINVAL;
 	}
 	n = json_object_array_length(attrs);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !ret; i++) {
 		a = json_object_array_get_idx(attrs, i);
 		if (!json_object_is_type(a, json_type_object) ||
 		    json_object_object_length(a) != 1) {
 			snprintf(err, errlen, "attribute %zu is not an object with one field", i);
-			return -EINVAL;
+			ret = -EINVAL;
+			break;
 		}
 		json_object_object_foreach(a, name, val) {
 			if (!json_object_is_type(val, json_type_string)) {
 				snprintf(err, errlen, "the value of attribute %zu (\"%s\") is not a string",
 					 i, name);
-				return -EINVAL;
+				ret = -EINVAL;
+			} else if (mdev_attr_insert(&tmp, tmp.nattrs, name,
+						    json_object_get_string(val))) {
+				snprintf(err, errlen, "out of memory");
+				ret = -ENOMEM;
 			}
-			if (mdev_attr_insert(dev, dev->nattrs, name, json_object_get_string(val)))
-				return -ENOMEM;
 		}
 	}
+	all = ret || !tmp.nattrs ? NULL :
+	      realloc(dev->attrs, (dev->nattrs + tmp.nattrs) * sizeof(*all));
+	if (!ret && tmp.nattrs && !all) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+	}
+	if (ret) {
+		mdev_clear(&tmp);
+		return ret;
+	}
+	if (tmp.nattrs) {
+		/* Move them: the strings now belong to DEV. */
+		memcpy(all + dev->nattrs, tmp.attrs, tmp.nattrs * sizeof(*all));
+		dev->attrs = all;
+		dev->nattrs += tmp.nattrs;
+	}
+	free(tmp.attrs);
 	return 0;
+}
+
+/*
+ * defs_parse_json() - TEXT (LEN bytes, NUL-terminated) as one JSON value, with nothing
+ * but white space or NULs after it (as mdevctl's parser wants): the value, or NULL
+ * with ERR saying why.
+ */
+json_object *defs_parse_json(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new();
+	enum json_tokener_error jerr;
+	json_object *j;
+	size_t end;
+
+	if (!tok) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* The NUL too: it ends a value that could go on (a number at the end). */
+	j = json_tokener_parse_ex(tok, text, (int)(len < INT_MAX ? len + 1 : INT_MAX));
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!j) {
+		snprintf(err, errlen, "invalid JSON: %s", json_tokener_error_desc(jerr));
+		return NULL;
+	}
+	for (; end < len; end++) {
+		if (text[end] && !strchr(" \t\r\n", text[end])) {
+			snprintf(err, errlen, "invalid JSON: text after the value, at byte %zu", end);
+			json_object_put(j);
+			return NULL;
+		}
+	}
+	return j;
 }
 
 /* Fill DEV's type, start mode and attributes from a parsed definition. */
@@ -144,6 +257,11 @@ static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t er
 		snprintf(err, errlen, "\"start\" is missing or not a string");
 		return -EINVAL;
 	}
+	if (name_problem(json_object_get_string(type), 0)) {
+		snprintf(err, errlen, "\"mdev_type\" '%s' is not a valid mdev type: %s",
+			 json_object_get_string(type), name_problem(json_object_get_string(type), 0));
+		return -EINVAL;
+	}
 	if (mdev_set(&dev->type, json_object_get_string(type)))
 		return -ENOMEM;
 	dev->autostart = !strcmp(json_object_get_string(start), "auto");
@@ -158,7 +276,6 @@ static int defs_from_json(json_object *j, struct mdev *dev, char *err, size_t er
  */
 static int parse_fd(int fd, struct mdev *dev, char *err, size_t errlen)
 {
-	enum json_tokener_error jerr;
 	struct mdev tmp;
 	json_object *j;
 	char *text;
@@ -170,12 +287,10 @@ static int parse_fd(int fd, struct mdev *dev, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
 	}
-	j = json_tokener_parse_verbose(text, &jerr);
+	j = defs_parse_json(text, len, err, errlen);
 	free(text);
-	if (!j) {
-		snprintf(err, errlen, "invalid JSON: %s", json_tokener_error_desc(jerr));
+	if (!j)
 		return -EINVAL;
-	}
 	if (mdev_copy(&tmp, dev)) {
 		json_object_put(j);
 		snprintf(err, errlen, "out of memory");

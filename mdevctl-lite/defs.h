@@ -9,9 +9,13 @@
 
 #include "mdev.h"
 
+/* The descriptor of the definitions lock, passed on to callout scripts. */
+#define DEFS_LOCK_ENV "MDEVCTL_LITE_LOCK_FD"
+
 int defs_lock(void);
 void defs_unlock(int fd);
 
+json_object *defs_parse_json(const char *text, size_t len, char *err, size_t errlen);
 int defs_parse_file(const char *path, struct mdev *dev, char *err, size_t errlen);
 int defs_parse_jsonfile(const char *path, struct mdev *dev, char *err, size_t errlen);
 int defs_attrs_from_json(json_object *attrs, struct mdev *dev, char *err, size_t errlen);

@@ -7,12 +7,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "callouts.h"
 #include "commands.h"
+#include "env.h"
 #include "mdev.h"
 
 /* The mdevctl release whose commands, options and callouts this tool implements. */
@@ -73,6 +75,36 @@ int bad_option(char **argv, int c)
 }
 
 /*
+ * name_problem() - why NAME cannot be a parent (PARENT set) or an mdev type: each is
+ * one path component, below /etc/mdevctl.d or a parent's mdev_supported_types, and
+ * a parent named scripts.d would be the script directories. NULL when it can be.
+ */
+const char *name_problem(const char *name, int parent)
+{
+	if (!*name)
+		return "it is empty";
+	if (strchr(name, '/'))
+		return "it contains '/'";
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return "it is not a name but a directory reference";
+	if (parent && !strcmp(name, ENV_SCRIPTS_DIR))
+		return "that is where the callout scripts live, in /etc/mdevctl.d";
+	return NULL;
+}
+
+/* Report a bad parent or type NAME given to COMMAND: -1, or 0 when it is valid. */
+int check_name(const char *cmd, const char *name, int parent)
+{
+	const char *why = name_problem(name, parent);
+
+	if (!why)
+		return 0;
+	errorf("%s: '%s' is not a valid %s: %s", cmd, name, parent ? "parent" : "mdev type",
+	       why);
+	return -1;
+}
+
+/*
  * -u, -p, -t and -f (--force), which most commands take (getopt_long only returns those the command
  * declares), and the errors: store C's value in SEL and return 0, or report a bad
  * option or UUID and return -1 (a usage error).
@@ -88,10 +120,10 @@ int device_option(struct device_sel *sel, char **argv, int c)
 		return -1;
 	case 'p':
 		sel->parent = optarg;
-		return 0;
+		return check_name(argv[0], optarg, 1);
 	case 't':
 		sel->type = optarg;
-		return 0;
+		return check_name(argv[0], optarg, 0);
 	case 'f':
 		sel->force = 1;
 		return 0;
@@ -222,6 +254,11 @@ int main(int argc, char **argv)
 		progname = name;
 	/* As mdevctl decides it: the name ends with lsmdev. */
 	lsmdev_mode = len >= 6 && !strcmp(name + len - 6, "lsmdev");
+	/*
+	 * SIGCHLD ignored (inherited so across exec) would have the kernel reap callout
+	 * scripts before we learn their status: a refusal would go unseen.
+	 */
+	signal(SIGCHLD, SIG_DFL);
 	ret = dispatch(argc, argv);
 	callout_cache_free();
 	return ret;

@@ -21,6 +21,15 @@
 
 extern char **environ;
 
+/* A descriptor every program run gets open at its number (-1: none). */
+static int pass_fd = -1;
+
+/* spawn_pass_fd() - keep FD open, at its number, in the programs run from now on. */
+void spawn_pass_fd(int fd)
+{
+	pass_fd = fd;
+}
+
 /* An empty in-memory file at descriptor 3 or above (0-2 are the child's to get). */
 static int mem_file(const char *name)
 {
@@ -79,6 +88,9 @@ int spawn_capture(const char *path, char *const argv[], const char *input,
 		goto out;
 	for (i = 0; i < 3 && !ret; i++)
 		ret = -posix_spawn_file_actions_adddup2(&fa, fds[i], i);
+	/* dup2() onto itself clears FD_CLOEXEC in the child (POSIX.1-2024, glibc 2.29). */
+	if (!ret && pass_fd >= 0)
+		ret = -posix_spawn_file_actions_adddup2(&fa, pass_fd, pass_fd);
 	if (!ret)
 		ret = -posix_spawn(&pid, path, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);

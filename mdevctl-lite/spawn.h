@@ -27,6 +27,7 @@ struct spawn_result {
 
 int spawn_capture(const char *path, char *const argv[], const char *input,
 		  struct spawn_result *res);
+void spawn_pass_fd(int fd);
 void spawn_result_free(struct spawn_result *res);
 
 #endif

@@ -206,7 +206,15 @@ t "no device is left and the budget is whole" \
 # overlay; /usr comes read-only from the host): versioned, with the live event, for
 # sacc-2q, reporting an attribute; it refuses to start sacc-4q; sacc-1q is not its
 # type (exit 2). It and a notifier log "<name> <event> <action> <state> <stdin>".
+# Only the suite's own two files are removed afterwards (and the directories if that
+# empties them), at the end or from the EXIT trap: scripts.d may hold the host's.
 cdir=/etc/mdevctl.d/scripts.d
+co_files=("$cdir/callouts/50-sacc" "$cdir/notifiers/log")
+remove_co_files() {
+	rm -f "${co_files[@]}"
+	rmdir "$cdir/callouts" "$cdir/notifiers" "$cdir" 2>/dev/null || true
+}
+trap 'remove_co_files; rm -rf "$tmp"; tap_ended_early' EXIT
 mkdir -p "$cdir/callouts" "$cdir/notifiers"
 cat >"$cdir/callouts/50-sacc" <<EOF
 #!/bin/sh
@@ -260,7 +268,7 @@ ln -s "$tool" "$tmp/lsmdev"
 t "lsmdev (a link to the tool) lists what list does" \
 	test "$("$tmp/lsmdev" -p sacc0)" = "$("$tool" list -p sacc0)"
 for d in "$u" "$u4" "$u1"; do "$tool" stop -u "$d"; done
-rm -rf "$cdir"
+remove_co_files
 
 # --- mtty, an independent parent driver ---------------------------------------------
 # Define an auto-start device before mtty exists, as after a reboot.

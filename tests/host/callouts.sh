@@ -164,15 +164,20 @@ host_check "callouts: list -v shows the attributes the get/attributes callout re
   Attrs:
     @{0}: {\"weight\":\"4\"}"
 ctool define -u "$U2" 2>&1
-host_check "callouts: define -u of an active device writes the attributes its callout reports" \
-	grep -q '"weight": "4"' "$CROOT/etc/mdevctl.d/sacc0/$U2"
-script "$ETC/callouts" sacc '[ "$type" = sacc-2q ] || exit 2
-[ "$event $action" = "get attributes" ] && echo "not json"
-exit 0'
-ctool list -u "$U2" --dumpjson >"$tmp/co-bad.out" 2>"$tmp/co-bad.err"
 rc=$?
-host_check "callouts: attributes that are not JSON: list warns and lists the device without them (status $rc)" \
-	eval '[ $rc -eq 0 ] && grep -q "\"attrs\": \[\]" "$tmp/co-bad.out" && grep -q "warning: listing device $U2 without the attributes of its callout: callout script .*/sacc printed attributes that are not JSON" "$tmp/co-bad.err"'
+host_check "callouts: define -u of an active device writes the attributes its callout reports (status $rc)" \
+	eval '[ $rc -eq 0 ] && grep -q "\"weight\": \"4\"" "$CROOT/etc/mdevctl.d/sacc0/$U2"'
+# Not JSON at all, JSON with text after the array (mdevctl's parser refuses both),
+# and an array whose second attribute is not a string: none of its attributes show.
+for bad in 'not json' '[{"weight": "4"}] junk' '[{"weight": "4"}, {"queues": 2}]'; do
+	script "$ETC/callouts" sacc "[ \"\$type\" = sacc-2q ] || exit 2
+[ \"\$event \$action\" = 'get attributes' ] && echo '$bad'
+exit 0"
+	ctool list -u "$U2" --dumpjson >"$tmp/co-bad.out" 2>"$tmp/co-bad.err"
+	rc=$?
+	host_check "callouts: attributes '$bad' are not valid: list warns and lists the device without any of them (status $rc)" \
+		eval '[ $rc -eq 0 ] && grep -q "\"attrs\": \[\]" "$tmp/co-bad.out" && grep -q "warning: listing device $U2 without the attributes of its callout: .*callout script .*/sacc printed" "$tmp/co-bad.err"'
+done
 
 # 7. --jsonfile /dev/stdin where /dev/stdin cannot be opened: standard input is a
 #    socket (open() of /proc/self/fd/0 fails with ENXIO), and a root without /dev.

@@ -9,7 +9,7 @@
 # expected stdout and stderr of each, with the exit status. UUIDs the tool generates
 # (random, version 4) show as <random-uuid>. SACC_UPDATE_GOLDEN=1 rewrites the .out
 # files from what runs now. Then the fault tests (fault.sh), the callout scripts and
-# --jsonfile /dev/stdin (callouts.sh), the install test (install.sh), sacc-job's host tests (sacc-job.sh), make soak's chunking (soak.sh),
+# --jsonfile /dev/stdin (callouts.sh), more callout rules (callout-rules.sh), the install test (install.sh), sacc-job's host tests (sacc-job.sh), make soak's chunking (soak.sh),
 # the version number (version.sh) and README's make in a fresh clone (build.sh).
 # Prints TAP-style lines and the totals.
 set -uo pipefail
@@ -89,6 +89,7 @@ host_check() {
 }
 . "$here/fault.sh"
 . "$here/callouts.sh"
+. "$here/callout-rules.sh"
 . "$here/install.sh"
 . "$here/sacc-job.sh"
 . "$here/soak.sh"
