@@ -20,7 +20,8 @@
 #            (default "debug distro"); nested-* suites only on the kernels in
 #            $NESTED_KERNELS, cli-* suites only on those in $CLI_KERNELS (both
 #            default "distro"), fuzz, descfuzz, faults and stress only on those
-#            in $DEBUG_SUITE_KERNELS (default "debug")
+#            in $DEBUG_SUITE_KERNELS (default "debug"), SUITE@pci suites other
+#            than lifecycle@pci only on those in $PCI_KERNELS (default "distro")
 # KUnit and the VM suites share one boot of the debug kernel when both are asked for.
 # The summary before the totals lists each layer's duration and every early-boot
 # retry of a VM (tests/vm/run.sh, tests/nested/l2.sh).
@@ -72,7 +73,7 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle lifecycle@pci device engine hostile fuzz descfuzz faults stress pci-parent cli-mdevctl cli-libvirt cli-libvirt-backports nested-sharing}"
+vm_suites="${SUITE:-lifecycle lifecycle@pci device engine hostile fuzz descfuzz faults stress engine@pci pci-parent cli-mdevctl cli-libvirt cli-libvirt-backports nested-sharing}"
 # Bounds for make test (make soak runs them at their own defaults, the fuzzers at 10^7
 # operations): the hostile suite's storms (its own default is 1000 rounds),
 # the fuzzers' operations (FUZZ_OPS per variant, DESCFUZZ_OPS descriptors per pass;
@@ -102,6 +103,10 @@ cli_kernels="${CLI_KERNELS:-distro}"
 # where KASAN, lockdep and kmemleak watch them, and on the distro kernel too the
 # time budget of docs/testing.md would not hold.
 debug_kernels="${DEBUG_SUITE_KERNELS:-debug}"
+# The data-path suites on the PCI parent (engine@pci; lifecycle@pci runs on both):
+# the code they test is the same for both kinds of parent, which the debug kernel
+# checks on the virtual one.
+pci_kernels="${PCI_KERNELS:-distro}"
 
 # Prepare the kernels first, in the open: a cold debug kernel build takes minutes and
 # should not happen silently inside a layer.
@@ -173,6 +178,8 @@ for k in $kernels; do
 		for s in $vm_suites; do
 			[[ "$s" == nested-* ]] && [[ " $nested_kernels " != *" $k "* ]] && continue
 			[[ "$s" == cli-* ]] && [[ " $cli_kernels " != *" $k "* ]] && continue
+			[[ "$s" == *@pci && "$s" != lifecycle@pci ]] &&
+				[[ " $pci_kernels " != *" $k "* ]] && continue
 			[[ " fuzz descfuzz faults stress " == *" $s "* ]] &&
 				[[ " $debug_kernels " != *" $k "* ]] && continue
 			suites+=("$s")

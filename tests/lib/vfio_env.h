@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -171,13 +172,42 @@ static inline void set_param(struct __test_metadata *_metadata, struct env *e,
 				 val, path, strerror(-ret));
 }
 
-/* Create an instance of @type on @parent (not opened). */
+/*
+ * The parent a suite runs on, into @name: $SACC_PARENT (sacc_parent_from_env(): sacc0
+ * when unset, "pci" the edu function); fails the test when there is no such parent.
+ */
+static inline void suite_parent(struct __test_metadata *_metadata, char *name, size_t len)
+{
+	char path[PATH_MAX];
+	int ret = sacc_parent_from_env(name, len);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("SACC_PARENT=%s: no such parent (%s)%s", getenv("SACC_PARENT") ?: "",
+		       strerror(-ret), ret == -ENOENT ?
+		       ": \"pci\" needs QEMU's edu function (-device edu)" : "");
+	}
+	snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", name);
+	ASSERT_EQ(0, access(path, F_OK)) {
+		TH_LOG("no parent %s in " MDEV_BUS_CLASS ": is sacc.ko loaded (and, for a "
+		       "PCI function, bound to it)?", name);
+	}
+}
+
+/* inst_create()'s @parent for the suite's parent, suite_parent(). */
+#define SUITE_PARENT	NULL
+
+/* Create an instance of @type on @parent, or SUITE_PARENT (not opened). */
 static inline struct inst *inst_create(struct __test_metadata *_metadata, struct env *e,
 				       const char *parent, const char *type)
 {
+	char name[MDEV_NAME_LEN];
 	struct inst *in;
 	int ret;
 
+	if (!parent) {
+		suite_parent(_metadata, name, sizeof(name));
+		parent = name;
+	}
 	ASSERT_LT(e->nr_inst, MAX_INST);
 	in = &e->inst[e->nr_inst];
 	uuid_new(in->uuid);

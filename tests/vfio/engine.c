@@ -12,6 +12,8 @@
  * each other's memory; a flooding instance does not starve another; pinned pages
  * are accounted, bounded and released.
  *
+ * Its instances go on $SACC_PARENT (sacc0 when unset; engine@pci runs it on the edu
+ * function's parent, tests/lib/vfio_env.h suite_parent()).
  * Expects sacc.ko loaded with its defaults (parents sacc0 and sacc1), vfio,
  * vfio_iommu_type1 and mdev (iommufd optional), and `ulimit -l unlimited`. Every
  * buffer the device may reach sits between two canary pages that are never mapped
@@ -175,10 +177,10 @@ FIXTURE(eng) {
 
 FIXTURE_SETUP(eng)
 {
+	char parent[MDEV_NAME_LEN];
+
 	env_init(&self->e);
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK)) {
-		TH_LOG("no parent sacc0: is sacc.ko loaded?");
-	}
+	suite_parent(_metadata, parent, sizeof(parent));
 }
 
 FIXTURE_TEARDOWN(eng)
@@ -205,7 +207,7 @@ TEST_F_TIMEOUT(eng, caps_ops_and_queue_enable_resets_indices, 120)
 	struct qctx qc;
 	unsigned int i;
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-2q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-2q");
 	EXPECT_EQ(ALL_OPS | 2, rd(_metadata, in, SACC_REG_CAPS));
 	qctx_init(_metadata, &self->e, &qc, in, 1, 8, 0);
 
@@ -297,7 +299,7 @@ struct opbufs {
 static void opbufs_init(struct __test_metadata *_metadata, struct env *e,
 			struct opbufs *o)
 {
-	o->in = inst_new(_metadata, e, "sacc0", "sacc-1q");
+	o->in = inst_new(_metadata, e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, e, &o->qc, o->in, 0, 64, 0);
 	o->src = buf_at(_metadata, e, o->in, OPBUF_LEN, SRC_IOVA, true);
 	o->dst = buf_at(_metadata, e, o->in, OPBUF_LEN, DST_IOVA, true);
@@ -512,7 +514,7 @@ TEST_F_TIMEOUT(eng, nop_ignores_its_fields_and_records_complete, 120)
 	uint64_t tags[4];
 	unsigned int i;
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 
 	/* NOP ignores len, src, dst and pattern, even unmapped or out of range. */
@@ -618,7 +620,7 @@ TEST_F_TIMEOUT(eng, ring_wraps_around, 300)
 	unsigned int round, i, n, seq = 0, total = 0;
 	uint64_t tags[8];
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 8, 0);
 	dst = buf_at(_metadata, &self->e, in, PAGE, DST_IOVA, true);
 
@@ -674,7 +676,7 @@ struct fault_env {
 static void fault_env_init(struct __test_metadata *_metadata, struct env *e,
 			   struct fault_env *f)
 {
-	f->in = inst_new(_metadata, e, "sacc0", "sacc-1q");
+	f->in = inst_new(_metadata, e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, e, &f->qc, f->in, 0, 16, 0);
 	f->src = buf_at(_metadata, e, f->in, FBUF_LEN, SRC_IOVA, true);
 	f->dst = buf_at(_metadata, e, f->in, FBUF_LEN, DST_IOVA, true);
@@ -1196,7 +1198,7 @@ TEST_F_TIMEOUT(eng, interrupts_per_descriptor_coalesced_and_on_error, 300)
 	struct qctx qc;
 	int fd, i;
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-2q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-2q");
 	qctx_init(_metadata, &self->e, &qc, in, 1, 16, 0);
 	fd = track_fd(_metadata, &self->e, vfio_irq_enable(&in->h, VFIO_PCI_MSI_IRQ_INDEX));
 	wr(_metadata, in, SACC_REG_INTR_MASK, CAUSES_2Q & ~(q1 | SACC_INTR_ERROR));
@@ -1361,7 +1363,7 @@ TEST_F_TIMEOUT(eng, two_instances_in_two_containers_at_once, 600)
 
 	memset(w, 0, sizeof(w));
 	for (i = 0; i < 2; i++) {
-		struct inst *in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+		struct inst *in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 
 		qctx_init(_metadata, &self->e, &w[i].qc, in, 0, 16, 0);
 		w[i].src = buf_at(_metadata, &self->e, in, PAR_LEN + PAGE, SRC_IOVA, true);
@@ -1440,8 +1442,8 @@ TEST_F_TIMEOUT(eng, a_flooding_instance_does_not_starve_another, 600)
 	unsigned int i;
 	int ret;
 
-	a = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
-	b = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	a = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
+	b = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	ASSERT_EQ(0, mdev_attr_write(a->uuid, "weight", "1"));
 	ASSERT_EQ(0, mdev_attr_write(b->uuid, "weight", "1"));
 	qctx_init(_metadata, &self->e, &qa, a, 0, FLOOD_RING, 0);
@@ -1506,7 +1508,7 @@ TEST_F_TIMEOUT(eng, stats_count_ops_hits_and_pinned_pages, 300)
 
 	REQUIRE_DEBUGFS();
 	set_param(_metadata, &self->e, "dma_cache", "1");
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	stats(_metadata, in, &s0);
 	EXPECT_EQ(0, s0.ops);
 	EXPECT_EQ(0, s0.bytes);
@@ -1575,7 +1577,7 @@ TEST_F_TIMEOUT(eng, max_pinned_pages_bounds_the_cache, 300)
 	REQUIRE_DEBUGFS();
 	set_param(_metadata, &self->e, "dma_cache", "1");
 	set_param(_metadata, &self->e, "max_pinned_pages", "8");
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 	src = buf_at(_metadata, &self->e, in, 64 * PAGE, SRC_IOVA, true);
 	dst = buf_at(_metadata, &self->e, in, 64 * PAGE + PAGE, DST_IOVA, true);
@@ -1752,7 +1754,7 @@ static void stop_round(struct __test_metadata *_metadata, struct qctx *qc,
 
 static void stop_flow(struct __test_metadata *_metadata, struct env *e, enum stop_how how)
 {
-	struct inst *in = inst_new(_metadata, e, "sacc0", "sacc-1q");
+	struct inst *in = inst_new(_metadata, e, SUITE_PARENT, "sacc-1q");
 	struct dma_buf *dst = buf_at(_metadata, e, in, STOP_N * STOP_LEN, DST_IOVA, true);
 	struct qctx qc;
 	unsigned int r;
@@ -1799,7 +1801,7 @@ TEST_F_TIMEOUT(eng, trace_events_record_submit_complete_and_fault, 300)
 	ASSERT_EQ(0, stat(TRACEFS "/events/sacc", &st)) TH_LOG("no sacc trace events");
 	ASSERT_EQ(0, sysfs_write(TRACEFS "/events/sacc/enable", "1"));
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 	buf_at(_metadata, &self->e, in, PAGE, SRC_IOVA, true);
 	buf_at(_metadata, &self->e, in, PAGE, DST_IOVA, true);
@@ -1838,8 +1840,10 @@ FIXTURE_VARIANT_ADD(shadow, cache_off) {
 
 FIXTURE_SETUP(shadow)
 {
+	char parent[MDEV_NAME_LEN];
+
 	env_init(&self->e);
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK));
+	suite_parent(_metadata, parent, sizeof(parent));
 	set_param(_metadata, &self->e, "dma_cache", variant->dma_cache);
 }
 
@@ -1911,7 +1915,7 @@ static void remap_flow(struct __test_metadata *_metadata, struct env *e,
 
 TEST_F_TIMEOUT(shadow, unmap_and_remap_of_an_iova_is_seen, 300)
 {
-	struct inst *in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	struct inst *in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	struct qctx qc;
 
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
@@ -1929,7 +1933,7 @@ TEST_F_TIMEOUT(shadow, iommufd_ioas_unmap_and_remap_is_seen, 300)
 
 	if (access("/dev/iommu", F_OK))
 		SKIP(return, "this kernel has no iommufd (/dev/iommu missing)");
-	in = inst_create(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_create(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	inst_open(_metadata, in, true);
 	ASSERT_NE(0, in->h.ioas_id);
 
@@ -1969,7 +1973,7 @@ TEST_F_TIMEOUT(shadow, partial_unmap_and_remap_is_seen, 300)
 	uint8_t *want;
 	int ret;
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 	old = buf_new(_metadata, &self->e, 4 * PAGE);
 	fresh = buf_new(_metadata, &self->e, 2 * PAGE);
@@ -2036,7 +2040,7 @@ TEST_F_TIMEOUT(shadow, stats_follow_dma_cache, 300)
 	bool on = !strcmp(variant->dma_cache, "1");
 
 	REQUIRE_DEBUGFS();
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 	buf_at(_metadata, &self->e, in, 4 * PAGE, SRC_IOVA, true);
 	buf_at(_metadata, &self->e, in, 4 * PAGE, DST_IOVA, true);

@@ -25,6 +25,7 @@
 #include "kselftest_harness.h"
 #include "sacc_test.h"
 #include "sacc_regs.h"
+#include "vfio_env.h"
 
 /* The parent under test, from $SACC_PARENT (sacc_parent_from_env()). */
 static char parent_name[MDEV_NAME_LEN];
@@ -41,21 +42,9 @@ FIXTURE(lc) {
 
 FIXTURE_SETUP(lc)
 {
-	char path[PATH_MAX];
 	unsigned int i, val;
-	int ret;
 
-	ret = sacc_parent_from_env(parent_name, sizeof(parent_name));
-	ASSERT_EQ(0, ret) {
-		TH_LOG("SACC_PARENT=%s: no such parent (%s)%s", getenv("SACC_PARENT") ?: "",
-		       strerror(-ret), ret == -ENOENT ?
-		       ": \"pci\" needs QEMU's edu function (-device edu)" : "");
-	}
-	snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", PARENT);
-	ASSERT_EQ(0, access(path, F_OK)) {
-		TH_LOG("no parent %s in " MDEV_BUS_CLASS ": is sacc.ko loaded (and, for a "
-		       "PCI function, bound to it)?", PARENT);
-	}
+	suite_parent(_metadata, parent_name, sizeof(parent_name));
 	/* The counts below are for a parent of the default capacity. */
 	ASSERT_EQ(0, sacc_parent_attr_uint(PARENT, "queues", &val));
 	ASSERT_EQ(PARENT_QUEUES, val) TH_LOG("parent %s has %u queues", PARENT, val);
