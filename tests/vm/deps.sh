@@ -21,6 +21,10 @@ PACKAGES=(
 	# the cli-libvirt suite: libvirtd and virsh, started only inside the test VM (these
 	# three packages have no services; libvirt-daemon-system, which has, is not needed)
 	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+	# ... and systemd-udevd with udevadm, which libvirt's node devices need, and the
+	# kvm group that libvirt-qemu joins (udev's postinst creates it); a fresh
+	# machine may have neither
+	udev
 )
 if [ "${1:-}" = deb ]; then
 	# make deb: building the packages and checking them
