@@ -151,7 +151,7 @@ t "... as mdevctl's definition /etc/mdevctl.d/$bdf/$u" test -f "/etc/mdevctl.d/$
 eq "... of type sacc-2q" "$(def_field "$u" mdev_type)" sacc-2q
 eq "... started manually" "$(def_field "$u" start)" manual
 t "... and does not start it" eval '! active "$u"'
-t "nodedev-list --inactive lists it" listed "$nd" --inactive --cap mdev
+t "nodedev-list --inactive lists it" wait_until 20 listed "$nd" --inactive --cap mdev
 t "nodedev-autostart sets the definition to start auto" \
 	eval 'v nodedev-autostart "$nd" >&2 && [ "$(def_field "$u" start)" = auto ]'
 t "nodedev-info says Autostart: yes" eval 'v nodedev-info "$nd" | grep -Eq "^Autostart: +yes"'
