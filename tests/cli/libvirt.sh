@@ -127,7 +127,7 @@ t "libvirtd answers on qemu:///system" wait_until 60 virsh -c qemu:///system ver
 diag "libvirtd answered after $((SECONDS - t0)) s; $(virsh -c qemu:///system version | grep -i 'running hypervisor')"
 
 # --- the parent and its types --------------------------------------------------------
-t "nodedev-list --cap mdev_types lists the PCI parent $pdev" listed "$pdev" --cap mdev_types
+t "nodedev-list --cap mdev_types lists the PCI parent $pdev" wait_until 20 listed "$pdev" --cap mdev_types
 v nodedev-dumpxml "$pdev" >"$tmp/parent.xml"
 cat "$tmp/parent.xml" >&2
 eq "its node device's driver is sacc" \
@@ -154,7 +154,7 @@ t "... and does not start it" eval '! active "$u"'
 t "nodedev-list --inactive lists it" wait_until 20 listed "$nd" --inactive --cap mdev
 t "nodedev-autostart sets the definition to start auto" \
 	eval 'v nodedev-autostart "$nd" >&2 && [ "$(def_field "$u" start)" = auto ]'
-t "nodedev-info says Autostart: yes" eval 'v nodedev-info "$nd" | grep -Eq "^Autostart: +yes"'
+t "nodedev-info says Autostart: yes" wait_until 20 eval 'v nodedev-info "$nd" | grep -Eq "^Autostart: +yes"'
 t "nodedev-autostart --disable sets it back to manual" \
 	eval 'v nodedev-autostart --disable "$nd" >&2 && [ "$(def_field "$u" start)" = manual ]'
 t "nodedev-start creates the device in sysfs" eval 'v nodedev-start "$nd" >&2 && active "$u"'
