@@ -58,8 +58,10 @@ avail() { cat "$types/$1/available_instances"; }
 active() { [ -e "/sys/bus/mdev/devices/$1" ]; }
 # nodedev_name UUID: libvirt's name of the mediated device UUID on the PCI parent.
 nodedev_name() { echo "mdev_${1//-/_}_${pdev#pci_}"; }
-# listed NAME ARGS...: NAME is in `virsh nodedev-list ARGS...`.
-listed() { v nodedev-list "${@:2}" | grep -qx "$1"; }
+# listed NAME ARGS...: NAME is in `virsh nodedev-list ARGS...`. (No grep -q after a
+# pipe here: with pipefail, grep -q quitting early gives the writer SIGPIPE and the
+# check fails at random.)
+listed() { v nodedev-list "${@:2}" | grep -x "$1" >/dev/null; }
 # def_field UUID KEY: KEY of the definition of UUID in /etc/mdevctl.d.
 def_field() {
 	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
@@ -154,7 +156,7 @@ t "... and does not start it" eval '! active "$u"'
 t "nodedev-list --inactive lists it" wait_until 20 listed "$nd" --inactive --cap mdev
 t "nodedev-autostart sets the definition to start auto" \
 	eval 'v nodedev-autostart "$nd" >&2 && [ "$(def_field "$u" start)" = auto ]'
-t "nodedev-info says Autostart: yes" wait_until 20 eval 'v nodedev-info "$nd" | grep -Eq "^Autostart: +yes"'
+t "nodedev-info says Autostart: yes" wait_until 20 eval 'v nodedev-info "$nd" | grep -E "^Autostart: +yes" >/dev/null'
 t "nodedev-autostart --disable sets it back to manual" \
 	eval 'v nodedev-autostart --disable "$nd" >&2 && [ "$(def_field "$u" start)" = manual ]'
 t "nodedev-start creates the device in sysfs" eval 'v nodedev-start "$nd" >&2 && active "$u"'
@@ -185,8 +187,8 @@ group="/dev/vfio/$(basename "$(readlink "/sys/bus/mdev/devices/$u/iommu_group")"
 t "its QEMU (pid ${qemu_pid:-none}) runs as libvirt-qemu" \
 	eval '[ "$(stat -c %U "/proc/$qemu_pid")" = libvirt-qemu ]'
 t "its QEMU has the instance's VFIO group $group open" \
-	eval 'ls -l "/proc/$qemu_pid/fd" | grep -q -- "-> $group\$"'
-t "its QEMU has a VFIO device fd" eval 'ls -l "/proc/$qemu_pid/fd" | grep -q "anon_inode:\[vfio-device\]"'
+	eval 'ls -l "/proc/$qemu_pid/fd" | grep -- "-> $group\$" >/dev/null'
+t "its QEMU has a VFIO device fd" eval 'ls -l "/proc/$qemu_pid/fd" | grep "anon_inode:\[vfio-device\]" >/dev/null'
 eq "the open instance holds sacc.ko (refcnt +1)" "$(refcnt)" "$((refs + 1))"
 t "no one else can open the instance's group while the domain runs" eval '! group_free "$u"'
 t "virsh destroy stops the domain" v destroy sacc-libvirt
@@ -207,7 +209,7 @@ u="$(new_uuid)"
 nd="$(nodedev_name "$u")"
 mdev_xml "$tmp/create.xml" sacc-1q "$u"
 t "nodedev-create starts a transient device" \
-	eval 'v nodedev-create "$tmp/create.xml" | grep -qF "$nd" && active "$u"'
+	eval 'v nodedev-create "$tmp/create.xml" | grep -F "$nd" >/dev/null && active "$u"'
 t "... with no definition in /etc/mdevctl.d" test ! -e "/etc/mdevctl.d/$bdf/$u"
 t "nodedev-destroy removes it" eval 'v nodedev-destroy "$nd" >&2 && ! active "$u"'
 t "... and libvirt forgets it" wait_until 20 eval '! listed "$nd" --all --cap mdev'
@@ -248,7 +250,7 @@ if [ "${1:-}" = backports ]; then
 		eval 'v nodedev-update "$nd" "$tmp/upd.xml" --config >&2 &&
 			grep -q "\"weight\": *\"8\"" "/etc/mdevctl.d/$bdf/$u"'
 	t "nodedev-dumpxml --inactive shows it" \
-		eval 'v nodedev-dumpxml --inactive "$nd" | grep -q "<attr name=.weight. value=.8./>"'
+		eval 'v nodedev-dumpxml --inactive "$nd" | grep "<attr name=.weight. value=.8./>" >/dev/null'
 	t "nodedev-start applies it: the instance's weight is 8" \
 		eval 'v nodedev-start "$nd" >&2 && [ "$(cat "/sys/bus/mdev/devices/$u/weight")" = 8 ]'
 	sed -i "s|value='8'|value='3'|" "$tmp/upd.xml"
