@@ -417,3 +417,66 @@ int sacc_parent_attr_uint(const char *parent, const char *attr, unsigned int *va
 	snprintf(path, sizeof(path), PCI_DEVICES "/%s/" SACC_PCI_DRIVER "/%s", parent, attr);
 	return sysfs_read_uint(path, val);
 }
+
+bool pci_bound_to(const char *bdf, const char *drv)
+{
+	char name[64];
+
+	return !pci_driver_name(bdf, name, sizeof(name)) && !strcmp(name, drv);
+}
+
+int pci_handoff(const char *bdf, struct pci_handoff *ho)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	memset(ho, 0, sizeof(*ho));
+	if (strlen(bdf) >= sizeof(ho->bdf))
+		return -ENAMETOOLONG;
+	ret = pci_driver_name(bdf, ho->old_driver, sizeof(ho->old_driver));
+	if (ret == -ENOENT)
+		ho->old_driver[0] = '\0';
+	else if (ret)
+		return ret;
+	else if (!strcmp(ho->old_driver, SACC_PCI_DRIVER))
+		return -EBUSY;
+	strcpy(ho->bdf, bdf);
+	/* From here on the undo has work: clear driver_override at least. */
+	ho->active = true;
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", bdf);
+	ret = sysfs_write(path, SACC_PCI_DRIVER);
+	if (ret)
+		return ret;
+	if (ho->old_driver[0]) {
+		snprintf(path, sizeof(path), PCI_DRIVERS "/%s/unbind", ho->old_driver);
+		ret = sysfs_write(path, bdf);
+		if (ret)
+			return ret;
+	}
+	ret = sysfs_write(PCI_DRIVERS_PROBE, bdf);
+	if (ret)
+		return ret;
+	return pci_bound_to(bdf, SACC_PCI_DRIVER) ? 0 : -ENODEV;
+}
+
+int pci_handoff_undo(struct pci_handoff *ho)
+{
+	char path[PATH_MAX];
+	int ret, err = 0;
+
+	if (!ho->active)
+		return 0;
+	if (pci_bound_to(ho->bdf, SACC_PCI_DRIVER))
+		err = sysfs_write(PCI_DRIVERS "/" SACC_PCI_DRIVER "/unbind", ho->bdf);
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", ho->bdf);
+	ret = sysfs_write(path, "\n");
+	if (!err)
+		err = ret;
+	if (ho->old_driver[0] && !err) {
+		err = sysfs_write(PCI_DRIVERS_PROBE, ho->bdf);
+		if (!err && !pci_bound_to(ho->bdf, ho->old_driver))
+			err = -ENODEV;
+	}
+	ho->active = err != 0;
+	return err;
+}

@@ -67,6 +67,7 @@ int mdev_type_size(const char *parent, const char *type, unsigned int *queues,
  */
 #define PCI_DEVICES		"/sys/bus/pci/devices"
 #define PCI_DRIVERS		"/sys/bus/pci/drivers"
+#define PCI_DRIVERS_PROBE	"/sys/bus/pci/drivers_probe"
 #define SACC_PCI_DRIVER		"sacc"
 #define PCI_VENDOR_QEMU		0x1234
 #define PCI_DEVICE_EDU		0x11e8	/* QEMU's -device edu */
@@ -79,6 +80,8 @@ int mdev_type_size(const char *parent, const char *type, unsigned int *queues,
 int pci_find_function(unsigned int vendor, unsigned int device, char *bdf, size_t len);
 /* The name of the driver bound to @bdf: 0, or -ENOENT when it has none. */
 int pci_driver_name(const char *bdf, char *buf, size_t len);
+/* @bdf is bound to the driver @drv. */
+bool pci_bound_to(const char *bdf, const char *drv);
 /* The edu function, the PCI parent the VM suites use: pci_find_function()'s result. */
 int sacc_pci_parent(char *bdf, size_t len);
 /*
@@ -112,6 +115,34 @@ int mdev_budget_read(struct mdev_budget *b);
 /* @now equals @was: true; otherwise false and the first difference in @why. */
 bool mdev_budget_same(const struct mdev_budget *was, const struct mdev_budget *now,
 		      char *why, size_t len);
+
+/**
+ * struct pci_handoff - a PCI function handed to sacc with driver_override
+ * @bdf: the function
+ * @old_driver: the driver it was bound to before, "" when none
+ * @active: driver_override was written: pci_handoff_undo() has something to undo
+ *
+ * A zeroed struct is "nothing handed over": pci_handoff_undo() accepts it.
+ */
+struct pci_handoff {
+	char bdf[MDEV_NAME_LEN];
+	char old_driver[64];
+	bool active;
+};
+/*
+ * Make @bdf a parent: driver_override "sacc", unbind it from its driver (if any),
+ * drivers_probe; 0 once it is bound to sacc, -ENODEV when it is not. -EBUSY, and
+ * nothing touched, when it is bound to sacc already (not ours to give back).
+ * After a failure @ho says what pci_handoff_undo() still has to undo.
+ */
+int pci_handoff(const char *bdf, struct pci_handoff *ho);
+/*
+ * Give it back: unbind it from sacc (which removes its instances; it blocks while one
+ * is open), clear driver_override (also after a failed unbind), and when both worked
+ * let the old driver probe it again (it must take it: -ENODEV otherwise). 0 or the
+ * first error; @ho stays active after a failure, so that a second call tries again.
+ */
+int pci_handoff_undo(struct pci_handoff *ho);
 
 /**
  * struct vfio_handle - an open instance and what it was opened through

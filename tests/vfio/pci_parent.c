@@ -50,7 +50,6 @@
 #define PARAMS		"/sys/module/sacc/parameters"
 #define SACC_BIND	PCI_DRIVERS "/" SACC_PCI_DRIVER "/bind"
 #define SACC_UNBIND	PCI_DRIVERS "/" SACC_PCI_DRIVER "/unbind"
-#define DRIVERS_PROBE	"/sys/bus/pci/drivers_probe"
 #define MAX_CREATED	8
 /* How long an unbind may take once nothing holds it up, and a REQ to come. */
 #define WAIT_MS		10000
@@ -67,7 +66,7 @@ FIXTURE(pp) {
 	struct vfio_handle h;
 	int req;
 	pid_t unbinder;
-	bool testdev_touched;
+	struct pci_handoff testdev_ho;	/* pci-testdev handed to sacc */
 	bool reloaded;
 };
 
@@ -85,9 +84,7 @@ static unsigned int param(struct __test_metadata *_metadata, const char *name)
 
 static bool bound_to_sacc(const char *bdf)
 {
-	char drv[64];
-
-	return !pci_driver_name(bdf, drv, sizeof(drv)) && !strcmp(drv, SACC_PCI_DRIVER);
+	return pci_bound_to(bdf, SACC_PCI_DRIVER);
 }
 
 /* The driver of @bdf for a message: its name, or "no driver". */
@@ -116,7 +113,7 @@ FIXTURE_SETUP(pp)
 	self->h.container = self->h.group = self->h.iommufd = self->h.device = -1;
 	self->req = -1;
 	self->unbinder = 0;
-	self->testdev_touched = false;
+	memset(&self->testdev_ho, 0, sizeof(self->testdev_ho));
 	self->reloaded = false;
 	ASSERT_TRUE(sacc_module_loaded()) TH_LOG("sacc.ko is not loaded");
 	ret = sacc_pci_parent(self->edu, sizeof(self->edu));
@@ -154,7 +151,6 @@ FIXTURE_SETUP(pp)
 /* Undo what a test left: device, unbinder, instances, module, bindings. */
 FIXTURE_TEARDOWN(pp)
 {
-	char path[PATH_MAX];
 	int i, ret;
 
 	/* The close lets a blocked unbind finish. */
@@ -181,15 +177,10 @@ FIXTURE_TEARDOWN(pp)
 		if (ret)
 			TH_LOG("loading sacc with its defaults again: %s", strerror(-ret));
 	}
-	if (self->testdev_touched) {
-		if (bound_to_sacc(self->testdev))
-			sysfs_write(SACC_UNBIND, self->testdev);
-		snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override",
-			 self->testdev);
-		ret = sysfs_write(path, "\n");
-		if (ret)
-			TH_LOG("clearing %s: %s", path, strerror(-ret));
-	}
+	ret = pci_handoff_undo(&self->testdev_ho);
+	if (ret)
+		TH_LOG("giving pci-testdev %s back (unbind, driver_override cleared): %s",
+		       self->testdev, strerror(-ret));
 	if (!bound_to_sacc(self->edu)) {
 		ret = sysfs_write(SACC_BIND, self->edu);
 		if (ret)
@@ -380,30 +371,31 @@ TEST_F(pp, driver_override_makes_any_function_a_parent)
 	ASSERT_EQ(-ENOENT, pci_driver_name(self->testdev, buf, sizeof(buf)))
 		TH_LOG("pci-testdev %s is bound to %s: the test needs it free",
 		       self->testdev, buf);
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", self->testdev);
-	self->testdev_touched = true;
-	ret = sysfs_write(path, SACC_PCI_DRIVER);
-	ASSERT_EQ(0, ret) TH_LOG("writing sacc to %s: %s", path, strerror(-ret));
-	ret = sysfs_write(DRIVERS_PROBE, self->testdev);
-	ASSERT_EQ(0, ret) TH_LOG("drivers_probe of %s: %s", self->testdev, strerror(-ret));
-	ASSERT_TRUE(bound_to_sacc(self->testdev)) {
-		TH_LOG("pci-testdev %s with driver_override=sacc is bound to %s",
-		       self->testdev, driver_of(self->testdev, buf, sizeof(buf)));
+	ret = pci_handoff(self->testdev, &self->testdev_ho);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("pci-testdev %s with driver_override=sacc and drivers_probe: %s (bound "
+		       "to %s)", self->testdev, strerror(-ret),
+		       driver_of(self->testdev, buf, sizeof(buf)));
 	}
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", self->testdev);
+	ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)));
+	EXPECT_STREQ(SACC_PCI_DRIVER, buf);
 	expect_parent(_metadata, self, self->testdev, 0);
 	/* A parent of its own: an instance on it takes nothing from edu's budget. */
 	ASSERT_EQ(0, create(self, self->testdev, "sacc-4q", uuid));
 	expect_parent(_metadata, self, self->testdev, 4);
 	expect_parent(_metadata, self, self->edu, 0);
 
-	unbind(_metadata, self->testdev);
+	/* Given back: unbound (which removes the instance), driver_override cleared. */
+	ret = pci_handoff_undo(&self->testdev_ho);
+	ASSERT_EQ(0, ret) TH_LOG("giving %s back: %s", self->testdev, strerror(-ret));
 	expect_not_parent(_metadata, self->testdev);
 	EXPECT_FALSE(mdev_exists(uuid)) TH_LOG("instance %s outlived the unbind", uuid);
-	ret = sysfs_write(path, "\n");
-	ASSERT_EQ(0, ret) TH_LOG("clearing %s: %s", path, strerror(-ret));
 	ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)));
 	EXPECT_STREQ("(null)", buf);
-	self->testdev_touched = false;
+	EXPECT_EQ(-ENOENT, pci_driver_name(self->testdev, buf, sizeof(buf)))
+		TH_LOG("pci-testdev %s is bound to %s after the give-back", self->testdev,
+		       buf);
 	expect_parent(_metadata, self, self->edu, 0);
 }
 
