@@ -172,27 +172,6 @@ static inline void set_param(struct __test_metadata *_metadata, struct env *e,
 				 val, path, strerror(-ret));
 }
 
-/*
- * The parent a suite runs on, into @name: $SACC_PARENT (sacc_parent_from_env(): sacc0
- * when unset, "pci" the edu function); fails the test when there is no such parent.
- */
-static inline void suite_parent(struct __test_metadata *_metadata, char *name, size_t len)
-{
-	char path[PATH_MAX];
-	int ret = sacc_parent_from_env(name, len);
-
-	ASSERT_EQ(0, ret) {
-		TH_LOG("SACC_PARENT=%s: no such parent (%s)%s", getenv("SACC_PARENT") ?: "",
-		       strerror(-ret), ret == -ENOENT ?
-		       ": \"pci\" needs QEMU's edu function (-device edu)" : "");
-	}
-	snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", name);
-	ASSERT_EQ(0, access(path, F_OK)) {
-		TH_LOG("no parent %s in " MDEV_BUS_CLASS ": is sacc.ko loaded (and, for a "
-		       "PCI function, bound to it)?", name);
-	}
-}
-
 /* inst_create()'s @parent for the suite's parent, suite_parent(). */
 #define SUITE_PARENT	NULL
 
