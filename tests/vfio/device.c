@@ -5,13 +5,18 @@
  * space, every BAR0 register, interrupts (INTx, MSI, ERR, REQ), both resets, device
  * memory and its mmap, hostile accesses, and module unload.
  *
- * Expects sacc.ko loaded with its defaults (two parents or more, 8 queues and 64 MiB
- * each) and no instance on sacc0 or sacc1. The tables below mirror the spec; the
- * numbers come from sacc_regs.h. Every test removes what it created, also when it
- * fails: the fixture remembers instances, open devices, mappings and eventfds, and
- * its teardown closes them before removing the instances (a remove blocks while
- * the device is open). The module-unload test is the last one: it unloads sacc and
- * loads it again with the same parameters for the suites that follow.
+ * It runs on two parents alike: the suite's parent, $SACC_PARENT (sacc0 when unset;
+ * device@pci runs on the edu function, suite_parent()), and a second one
+ * (suite_second_parent(): sacc1; on the PCI parent QEMU's pci-testdev, handed to
+ * sacc with driver_override by each test's setup and given back by its teardown).
+ * Expects sacc.ko loaded with its defaults (at least 4 queues per parent; 8 queues
+ * and 64 MiB, the defaults, enable a few more checks) and no instance on either
+ * parent. The tables below mirror the spec; the numbers come from sacc_regs.h.
+ * Every test removes what it created, also when it fails: the fixture remembers
+ * instances, open devices, mappings and eventfds, and its teardown closes them
+ * before removing the instances (a remove blocks while the device is open). The
+ * module-unload test is the last one: it unloads sacc and loads it again with the
+ * same parameters for the suites that follow.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,13 +46,12 @@
 #define MAX_INST	8
 #define MAX_MAPS	4
 #define MAX_FDS		8
-#define PARAMS_DIR	"/sys/module/sacc/parameters"
 
 /* How long to wait for an interrupt that must come, and for one that must not. */
 #define FIRE_MS		5000
 #define QUIET_MS	200
 
-static const char *const parents[] = { "sacc0", "sacc1" };
+/* The suite's parent and the second one. */
 #define NR_TEST_PARENTS	2
 
 /* The mdev types, as in the spec's type table. */
@@ -63,11 +67,10 @@ static const struct sacc_type_info {
 };
 #define NR_TYPES	(sizeof(types) / sizeof(types[0]))
 
-/* The module's parameters and what follows from them. */
+/* A parent's capacity (its sysfs queues and memory_mb) and what follows from it. */
 struct params {
-	unsigned int nr_parents;
-	unsigned int queues;		/* per parent */
-	unsigned int memory_mb;		/* per parent */
+	unsigned int queues;
+	unsigned int memory_mb;
 	unsigned int unit_mb;		/* memory of one queue's share */
 };
 
@@ -525,16 +528,8 @@ static int check_cfg(struct __test_metadata *_metadata, const struct vfio_handle
 }
 
 /* ------------------------------------------------------------------------------
- * Module parameters, instances, fixture
+ * Parents, instances, fixture
  */
-static int read_param(const char *name, unsigned int *val)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), PARAMS_DIR "/%s", name);
-	return sysfs_read_uint(path, val);
-}
-
 static unsigned long rounddown_pow2(unsigned long long v)
 {
 	unsigned long long p = 1;
@@ -544,15 +539,17 @@ static unsigned long rounddown_pow2(unsigned long long v)
 	return p;
 }
 
-static int read_params(struct params *p)
+/*
+ * The capacity of @parent, of either kind (a virtual parent's is the module's queues
+ * and memory_mb, a PCI parent's pci_queues and pci_memory_mb).
+ */
+static int read_params(const char *parent, struct params *p)
 {
 	int ret;
 
-	ret = read_param("nr_parents", &p->nr_parents);
+	ret = sacc_parent_attr_uint(parent, "queues", &p->queues);
 	if (!ret)
-		ret = read_param("queues", &p->queues);
-	if (!ret)
-		ret = read_param("memory_mb", &p->memory_mb);
+		ret = sacc_parent_attr_uint(parent, "memory_mb", &p->memory_mb);
 	if (ret)
 		return ret;
 	if (!p->queues)
@@ -602,7 +599,9 @@ struct remover {
 };
 
 FIXTURE(dev) {
-	struct params p;
+	char parent[NR_TEST_PARENTS][MDEV_NAME_LEN];
+	struct pci_handoff second;	/* the second parent, when it is pci-testdev */
+	struct params p;		/* of both parents */
 	struct inst inst[MAX_INST];
 	int nr_inst;
 	struct mapping maps[MAX_MAPS];
@@ -630,26 +629,42 @@ static void expect_idle(struct __test_metadata *_metadata, const struct params *
 
 FIXTURE_SETUP(dev)
 {
+	struct params p1 = { 0 };
 	unsigned int i;
+	int ret;
 
 	self->nr_inst = self->nr_maps = self->nr_fds = 0;
 	for (i = 0; i < MAX_INST; i++)
 		self->inst[i].h.container = self->inst[i].h.group =
 			self->inst[i].h.iommufd = self->inst[i].h.device = -1;
-	ASSERT_EQ(0, read_params(&self->p)) {
-		TH_LOG("cannot read " PARAMS_DIR ": is sacc.ko loaded?");
-	}
-	ASSERT_LE(NR_TEST_PARENTS, self->p.nr_parents);
+	suite_parent(_metadata, self->parent[0], sizeof(self->parent[0]));
+	ret = read_params(self->parent[0], &self->p);
+	ASSERT_EQ(0, ret) TH_LOG("reading the capacity of %s: %s", self->parent[0],
+				 strerror(-ret));
 	ASSERT_LE(4, self->p.queues) TH_LOG("the suite needs 4 queues per parent");
 	ASSERT_LE(1, self->p.unit_mb);
-	for (i = 0; i < NR_TEST_PARENTS; i++) {
-		char path[PATH_MAX];
+	/* Start from idle parents, or every count below is off. */
+	expect_idle(_metadata, &self->p, self->parent[0], 0);
+	if (_metadata->exit_code)
+		return;
 
-		snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", parents[i]);
-		ASSERT_EQ(0, access(path, F_OK)) TH_LOG("no parent %s", parents[i]);
-		/* Start from idle parents, or every count below is off. */
-		expect_idle(_metadata, &self->p, parents[i], 0);
+	/*
+	 * The teardown does not run after a failed setup: from here on the setup gives
+	 * the second parent back itself when it fails.
+	 */
+	suite_second_parent(_metadata, self->parent[0], &self->second, self->parent[1],
+			    sizeof(self->parent[1]));
+	ret = read_params(self->parent[1], &p1);
+	EXPECT_EQ(0, ret) TH_LOG("reading the capacity of %s: %s", self->parent[1],
+				 strerror(-ret));
+	EXPECT_TRUE(p1.queues == self->p.queues && p1.memory_mb == self->p.memory_mb) {
+		TH_LOG("%s has %u queues and %u MiB, %s %u and %u: the suite needs two "
+		       "parents alike", self->parent[1], p1.queues, p1.memory_mb,
+		       self->parent[0], self->p.queues, self->p.memory_mb);
 	}
+	expect_idle(_metadata, &self->p, self->parent[1], 0);
+	if (_metadata->exit_code)
+		second_parent_release(_metadata, &self->second);
 }
 
 static void unmap_all(FIXTURE_DATA(dev) *self)
@@ -691,6 +706,7 @@ FIXTURE_TEARDOWN(dev)
 		if (ret)
 			TH_LOG("reloading sacc failed: %s", strerror(-ret));
 	}
+	second_parent_release(_metadata, &self->second);
 }
 
 /* Create an instance of @queues queues on @parent; remembered for teardown. */
@@ -874,11 +890,11 @@ TEST_F(dev, two_parents_many_instances_open_at_once)
 	struct inst *in[3];
 	int i;
 
-	in[0] = create(_metadata, self, "sacc0", 1);
-	in[1] = create(_metadata, self, "sacc0", 2);
-	in[2] = create(_metadata, self, "sacc1", 4);
-	expect_idle(_metadata, &self->p, "sacc0", 3);
-	expect_idle(_metadata, &self->p, "sacc1", 4);
+	in[0] = create(_metadata, self, self->parent[0], 1);
+	in[1] = create(_metadata, self, self->parent[0], 2);
+	in[2] = create(_metadata, self, self->parent[1], 4);
+	expect_idle(_metadata, &self->p, self->parent[0], 3);
+	expect_idle(_metadata, &self->p, self->parent[1], 4);
 
 	/* Each instance has its own IOMMU group; open them all, one container each. */
 	for (i = 0; i < 3; i++)
@@ -892,8 +908,8 @@ TEST_F(dev, two_parents_many_instances_open_at_once)
 	release_all(self);
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(0, mdev_remove(in[i]->uuid));
-	expect_idle(_metadata, &self->p, "sacc0", 0);
-	expect_idle(_metadata, &self->p, "sacc1", 0);
+	expect_idle(_metadata, &self->p, self->parent[0], 0);
+	expect_idle(_metadata, &self->p, self->parent[1], 0);
 }
 
 TEST_F(dev, groups_of_both_parents_share_one_container)
@@ -901,9 +917,9 @@ TEST_F(dev, groups_of_both_parents_share_one_container)
 	struct inst *in[3];
 	int container, ret, i;
 
-	in[0] = create(_metadata, self, "sacc0", 2);
-	in[1] = create(_metadata, self, "sacc1", 1);
-	in[2] = create(_metadata, self, "sacc1", 4);
+	in[0] = create(_metadata, self, self->parent[0], 2);
+	in[1] = create(_metadata, self, self->parent[1], 1);
+	in[2] = create(_metadata, self, self->parent[1], 4);
 	ret = vfio_container_new(&container);
 	ASSERT_EQ(0, ret) TH_LOG("%s", strerror(-ret));
 	track_fd(_metadata, self, container);
@@ -923,8 +939,8 @@ TEST_F(dev, iommufd_and_container_paths_at_once)
 
 	if (access("/dev/iommu", F_OK))
 		SKIP(return, "this kernel has no iommufd (/dev/iommu missing)");
-	in[0] = create_open(_metadata, self, "sacc0", 1);
-	in[1] = create(_metadata, self, "sacc1", 2);
+	in[0] = create_open(_metadata, self, self->parent[0], 1);
+	in[1] = create(_metadata, self, self->parent[1], 2);
 	ret = vfio_open_iommufd(in[1]->uuid, &in[1]->h);
 	ASSERT_EQ(0, ret) TH_LOG("opening through iommufd: %s", strerror(-ret));
 	check_identity(_metadata, self, in[0]);
@@ -943,14 +959,15 @@ TEST_F(dev, type_attributes_and_budget_of_both_parents)
 	for (p = 0; p < NR_TEST_PARENTS; p++) {
 		for (i = 0; i < NR_TYPES; i++) {
 			const struct sacc_type_info *t = &types[i];
+			const char *parent = self->parent[p];
 
-			ASSERT_EQ(0, mdev_type_attr(parents[p], t->name, "name", buf,
+			ASSERT_EQ(0, mdev_type_attr(parent, t->name, "name", buf,
 						    sizeof(buf)));
 			EXPECT_STREQ(t->pretty, buf);
-			ASSERT_EQ(0, mdev_type_attr(parents[p], t->name, "device_api", buf,
+			ASSERT_EQ(0, mdev_type_attr(parent, t->name, "device_api", buf,
 						    sizeof(buf)));
 			EXPECT_STREQ("vfio-pci", buf);
-			ASSERT_EQ(0, mdev_type_attr(parents[p], t->name, "description",
+			ASSERT_EQ(0, mdev_type_attr(parent, t->name, "description",
 						    buf, sizeof(buf)));
 			snprintf(want, sizeof(want), "queues=%u, memory=%uM, weight=%u",
 				 t->queues, t->queues * self->p.unit_mb, t->weight);
@@ -959,31 +976,31 @@ TEST_F(dev, type_attributes_and_budget_of_both_parents)
 	}
 
 	/* The parents' budgets are independent. */
-	create(_metadata, self, "sacc1", 4);
-	expect_idle(_metadata, &self->p, "sacc1", 4);
-	expect_idle(_metadata, &self->p, "sacc0", 0);
-	create(_metadata, self, "sacc0", 2);
-	create(_metadata, self, "sacc0", 1);
-	expect_idle(_metadata, &self->p, "sacc0", 3);
-	expect_idle(_metadata, &self->p, "sacc1", 4);
+	create(_metadata, self, self->parent[1], 4);
+	expect_idle(_metadata, &self->p, self->parent[1], 4);
+	expect_idle(_metadata, &self->p, self->parent[0], 0);
+	create(_metadata, self, self->parent[0], 2);
+	create(_metadata, self, self->parent[0], 1);
+	expect_idle(_metadata, &self->p, self->parent[0], 3);
+	expect_idle(_metadata, &self->p, self->parent[1], 4);
 
-	/* Fill sacc1 (8 queues with the defaults); sacc0 is unaffected. */
+	/* Fill the second parent (8 queues with the defaults); the first is unaffected. */
 	if (self->p.queues == 8) {
 		char uuid[UUID_STR_LEN];
 
-		create(_metadata, self, "sacc1", 4);
-		expect_idle(_metadata, &self->p, "sacc1", 8);
+		create(_metadata, self, self->parent[1], 4);
+		expect_idle(_metadata, &self->p, self->parent[1], 8);
 		uuid_new(uuid);
-		EXPECT_EQ(-ENOSPC, mdev_create("sacc1", "sacc-1q", uuid));
+		EXPECT_EQ(-ENOSPC, mdev_create(self->parent[1], "sacc-1q", uuid));
 		EXPECT_FALSE(mdev_exists(uuid));
-		expect_idle(_metadata, &self->p, "sacc0", 3);
+		expect_idle(_metadata, &self->p, self->parent[0], 3);
 	}
 
 	/* Removing gives back exactly what the instance held, to its own parent. */
 	a = &self->inst[0];
 	ASSERT_EQ(0, mdev_remove(a->uuid));
-	expect_idle(_metadata, &self->p, "sacc1", self->p.queues == 8 ? 4 : 0);
-	expect_idle(_metadata, &self->p, "sacc0", 3);
+	expect_idle(_metadata, &self->p, self->parent[1], self->p.queues == 8 ? 4 : 0);
+	expect_idle(_metadata, &self->p, self->parent[0], 3);
 }
 
 TEST_F(dev, instance_attributes)
@@ -998,7 +1015,7 @@ TEST_F(dev, instance_attributes)
 	int ret;
 
 	for (q = 1; q <= 4; q *= 2) {
-		in = create(_metadata, self, "sacc0", q);
+		in = create(_metadata, self, self->parent[0], q);
 		ASSERT_EQ(0, mdev_attr_uint(in->uuid, "queues", &v));
 		EXPECT_EQ(q, v);
 		ASSERT_EQ(0, mdev_attr_uint(in->uuid, "memory_mb", &v));
@@ -1050,7 +1067,7 @@ TEST_F(dev, regions_and_device_info)
 	struct inst *in;
 	unsigned int i;
 
-	in = create_open(_metadata, self, "sacc1", 2);
+	in = create_open(_metadata, self, self->parent[1], 2);
 	check_identity(_metadata, self, in);
 	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
 		ASSERT_EQ(0, vfio_region(&in->h, i, &reg));
@@ -1092,7 +1109,7 @@ TEST_F(dev, config_space_reset_values_and_capability_list)
 	struct inst *in;
 	int hops;
 
-	in = create_open(_metadata, self, "sacc0", 2);
+	in = create_open(_metadata, self, self->parent[0], 2);
 	cfg_model_init(&c, mem_bytes(self, in));
 	check_cfg(_metadata, &in->h, &c, "after open");
 
@@ -1133,7 +1150,7 @@ TEST_F_TIMEOUT(dev, config_space_writes_follow_the_writable_masks, 300)
 	struct inst *in;
 	int bad = 0;
 
-	in = create_open(_metadata, self, "sacc1", 1);
+	in = create_open(_metadata, self, self->parent[1], 1);
 	cfg_model_init(&c, mem_bytes(self, in));
 	/* Every naturally aligned access of every width: RO bits keep their value. */
 	for (w = 0; w < 3; w++) {
@@ -1167,7 +1184,7 @@ TEST_F(dev, config_space_bar_sizing_and_msi_control)
 		PCI_BASE_ADDRESS_1, PCI_BASE_ADDRESS_4, PCI_BASE_ADDRESS_5, PCI_ROM_ADDRESS,
 	};
 
-	in = create_open(_metadata, self, "sacc0", 4);
+	in = create_open(_metadata, self, self->parent[0], 4);
 
 	/* BAR0: 4 KiB, 32-bit, non-prefetchable memory. */
 	ASSERT_EQ(0, cfg_write(&in->h, PCI_BASE_ADDRESS_0, 4, 0xffffffff));
@@ -1235,7 +1252,7 @@ TEST_F(dev, config_space_rejects_bad_widths_and_offsets)
 	struct inst *in;
 	unsigned int i;
 
-	in = create_open(_metadata, self, "sacc0", 1);
+	in = create_open(_metadata, self, self->parent[0], 1);
 	cfg_model_init(&c, mem_bytes(self, in));
 	ASSERT_EQ(0, cfg_write(&in->h, PCI_COMMAND, 2,
 			       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
@@ -1288,9 +1305,9 @@ TEST_F_TIMEOUT(dev, bar0_reset_value_of_every_register, 120)
 	struct inst *in[3];
 	int i;
 
-	in[0] = create_open(_metadata, self, "sacc0", 1);
-	in[1] = create_open(_metadata, self, "sacc0", 2);
-	in[2] = create_open(_metadata, self, "sacc1", 4);
+	in[0] = create_open(_metadata, self, self->parent[0], 1);
+	in[1] = create_open(_metadata, self, self->parent[0], 2);
+	in[2] = create_open(_metadata, self, self->parent[1], 4);
 	for (i = 0; i < 3; i++) {
 		model_for(_metadata, self, in[i], &m);
 		check_regs(_metadata, &in[i]->h, &m, in[i]->type->name);
@@ -1344,9 +1361,9 @@ TEST_F_TIMEOUT(dev, bar0_every_register_behaves_as_its_table_entry, 600)
 {
 	struct inst *in;
 
-	in = create_open(_metadata, self, "sacc0", 1);
+	in = create_open(_metadata, self, self->parent[0], 1);
 	register_sweep(_metadata, self, in);
-	in = create_open(_metadata, self, "sacc1", 4);
+	in = create_open(_metadata, self, self->parent[1], 4);
 	register_sweep(_metadata, self, in);
 }
 
@@ -1357,7 +1374,7 @@ TEST_F(dev, bar0_w1c_wo_and_action_bits)
 	struct inst *in;
 	unsigned int q;
 
-	in = create_open(_metadata, self, "sacc1", 2);
+	in = create_open(_metadata, self, self->parent[1], 2);
 	model_for(_metadata, self, in, &m);
 
 	/* INTR_TEST is write-only; RAISE sets INTR_STATUS.TEST even while masked. */
@@ -1438,7 +1455,7 @@ TEST_F(dev, irq_info_and_invalid_set_irqs)
 	int32_t fds[2] = { -1, -1 };
 	uint8_t yes = 1;
 
-	in = create_open(_metadata, self, "sacc0", 1);
+	in = create_open(_metadata, self, self->parent[0], 1);
 	for (i = 0; i < VFIO_PCI_NUM_IRQS; i++) {
 		ASSERT_EQ(0, vfio_irq_info(&in->h, i, &info));
 		EXPECT_EQ(want[i].count, info.count) TH_LOG("irq index %u", i);
@@ -1500,7 +1517,7 @@ TEST_F(dev, loopback_trigger_signals_every_index)
 	unsigned int i;
 	int fd;
 
-	in = create_open(_metadata, self, "sacc1", 1);
+	in = create_open(_metadata, self, self->parent[1], 1);
 	for (i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
 		fd = irq_enable(_metadata, self, in, idx[i]);
 		EXPECT_EQ(0, eventfd_wait(fd, QUIET_MS)) TH_LOG("index %u", idx[i]);
@@ -1523,7 +1540,7 @@ TEST_F(dev, intx_is_level_triggered_and_automasked)
 	struct inst *in;
 	int fd;
 
-	in = create_open(_metadata, self, "sacc0", 2);
+	in = create_open(_metadata, self, self->parent[0], 2);
 	fd = irq_enable(_metadata, self, in, VFIO_PCI_INTX_IRQ_INDEX);
 	EXPECT_EQ(0, eventfd_wait(fd, QUIET_MS)) TH_LOG("nothing is pending yet");
 
@@ -1582,7 +1599,7 @@ TEST_F(dev, msi_is_edge_triggered)
 	struct inst *in;
 	int fd, i;
 
-	in = create_open(_metadata, self, "sacc1", 4);
+	in = create_open(_metadata, self, self->parent[1], 4);
 	fd = irq_enable(_metadata, self, in, VFIO_PCI_MSI_IRQ_INDEX);
 	EXPECT_EQ(0, eventfd_wait(fd, QUIET_MS));
 
@@ -1623,7 +1640,7 @@ TEST_F(dev, intx_and_msi_exclude_each_other)
 	struct inst *in;
 	int intx, msi;
 
-	in = create_open(_metadata, self, "sacc0", 1);
+	in = create_open(_metadata, self, self->parent[0], 1);
 	intx = irq_enable(_metadata, self, in, VFIO_PCI_INTX_IRQ_INDEX);
 	EXPECT_EQ(-EINVAL, vfio_irq_enable(&in->h, VFIO_PCI_MSI_IRQ_INDEX));
 	/* INTx still works after the refused MSI. */
@@ -1653,7 +1670,7 @@ TEST_F(dev, err_irq_and_fatal_state_until_reset)
 	struct inst *in;
 	int err;
 
-	in = create_open(_metadata, self, "sacc0", 2);
+	in = create_open(_metadata, self, self->parent[0], 2);
 	err = irq_enable(_metadata, self, in, VFIO_PCI_ERR_IRQ_INDEX);
 	wr(_metadata, in, SACC_REG_CTRL, SACC_CTRL_ENABLE);
 	EXPECT_EQ(SACC_STATUS_READY, rd(_metadata, in, SACC_REG_STATUS));
@@ -1769,7 +1786,7 @@ TEST_F_TIMEOUT(dev, vfio_device_reset_restores_registers_config_and_memory, 120)
 	struct model m;
 	struct inst *in;
 
-	in = create_open(_metadata, self, "sacc1", 4);
+	in = create_open(_metadata, self, self->parent[1], 4);
 	model_for(_metadata, self, in, &m);
 	cfg_model_init(&c, mem_bytes(self, in));
 	c_reset = c;
@@ -1790,7 +1807,7 @@ TEST_F_TIMEOUT(dev, ctrl_reset_restores_registers_and_memory_not_config, 120)
 	struct model m;
 	struct inst *in;
 
-	in = create_open(_metadata, self, "sacc0", 4);
+	in = create_open(_metadata, self, self->parent[0], 4);
 	model_for(_metadata, self, in, &m);
 	cfg_model_init(&c, mem_bytes(self, in));
 	dirty_everything(_metadata, in, &m, &c);
@@ -1821,7 +1838,7 @@ TEST_F_TIMEOUT(dev, device_memory_region_mmap_and_pread_agree, 120)
 	void *bad;
 	ssize_t ret;
 
-	in = create_open(_metadata, self, "sacc0", 1);
+	in = create_open(_metadata, self, self->parent[0], 1);
 	size = mem_bytes(self, in);
 	words = size / 8;
 
@@ -1913,7 +1930,7 @@ TEST_F(dev, device_memory_is_zero_for_a_new_open)
 	uint64_t *map;
 	struct inst *in;
 
-	in = create_open(_metadata, self, "sacc1", 1);
+	in = create_open(_metadata, self, self->parent[1], 1);
 	size = mem_bytes(self, in);
 	map = map_region(_metadata, self, in, VFIO_PCI_BAR2_REGION_INDEX, 0, size);
 	map[0] = pattern;
@@ -1947,7 +1964,7 @@ TEST_F(dev, device_memory_write_from_a_faulting_buffer_stores_a_prefix_only)
 	unsigned int i;
 	size_t k;
 
-	in = create_open(_metadata, self, "sacc1", 1);
+	in = create_open(_metadata, self, self->parent[1], 1);
 	src = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, src);
 	ASSERT_EQ(0, munmap(src + 2 * page, page));	/* the guard */
@@ -1997,7 +2014,7 @@ TEST_F_TIMEOUT(dev, remove_of_an_open_instance_signals_req, 60)
 	struct inst *in;
 	int req, i;
 
-	in = create_open(_metadata, self, "sacc0", 2);
+	in = create_open(_metadata, self, self->parent[0], 2);
 	req = irq_enable(_metadata, self, in, VFIO_PCI_REQ_IRQ_INDEX);
 	wr(_metadata, in, SACC_REG_SCRATCH, 0x0dd5ca1e);
 
@@ -2020,7 +2037,7 @@ TEST_F_TIMEOUT(dev, remove_of_an_open_instance_signals_req, 60)
 	self->remover_started = false;
 	EXPECT_EQ(0, self->remover.ret);
 	EXPECT_FALSE(mdev_exists(in->uuid));
-	expect_idle(_metadata, &self->p, "sacc0", 0);
+	expect_idle(_metadata, &self->p, self->parent[0], 0);
 }
 
 /* ------------------------------------------------------------------------------
@@ -2089,7 +2106,7 @@ TEST_F(dev, hostile_accesses_fail_with_einval_and_change_nothing)
 	uint8_t b[4] = { 0xff, 0xff, 0xff, 0xff };
 	unsigned int i, w;
 
-	in = create_open(_metadata, self, "sacc1", 2);
+	in = create_open(_metadata, self, self->parent[1], 2);
 	model_for(_metadata, self, in, &m);
 	cfg_model_init(&c, mem_bytes(self, in));
 	mwr(_metadata, in, &m, SACC_REG_SCRATCH, 0x13579bdf);
@@ -2157,9 +2174,17 @@ TEST_F(dev, hostile_accesses_fail_with_einval_and_change_nothing)
 /* ------------------------------------------------------------------------------
  * Module unload: must stay the last test (it reloads sacc for the suites after it)
  */
-static bool parents_present(void)
+/* How many of the two parents are in /sys/class/mdev_bus. */
+static int parents_present(FIXTURE_DATA(dev) *self)
 {
-	return !access(MDEV_BUS_CLASS "/sacc0", F_OK) || !access(MDEV_BUS_CLASS "/sacc1", F_OK);
+	char path[PATH_MAX];
+	int i, n = 0;
+
+	for (i = 0; i < NR_TEST_PARENTS; i++) {
+		snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", self->parent[i]);
+		n += !access(path, F_OK);
+	}
+	return n;
 }
 
 TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
@@ -2175,8 +2200,8 @@ TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
 		     strerror(-ret));
 	ASSERT_EQ(0, sacc_module_params(self->reload_params, sizeof(self->reload_params)));
 
-	open_in = create_open(_metadata, self, "sacc0", 2);
-	idle_in = create(_metadata, self, "sacc1", 1);
+	open_in = create_open(_metadata, self, self->parent[0], 2);
+	idle_in = create(_metadata, self, self->parent[1], 1);
 	wr(_metadata, open_in, SACC_REG_SCRATCH, 0xb0a710ad);
 	ASSERT_EQ(0, sysfs_read_uint("/sys/module/sacc/refcnt", &refcnt));
 	EXPECT_LE(1u, refcnt) TH_LOG("an open instance must hold the module");
@@ -2190,14 +2215,14 @@ TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
 	EXPECT_TRUE(mdev_exists(idle_in->uuid));
 	EXPECT_EQ(0xb0a710adu, rd(_metadata, open_in, SACC_REG_SCRATCH));
 	EXPECT_EQ(SACC_ID_MAGIC, rd(_metadata, open_in, SACC_REG_ID));
-	expect_idle(_metadata, &self->p, "sacc0", 2);
+	expect_idle(_metadata, &self->p, self->parent[0], 2);
 
 	/* Closed: unloading removes the instances that are left, then the parents. */
 	release_all(self);
 	ret = sacc_module_unload();
 	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(-ret));
 	self->unloaded = true;
-	EXPECT_FALSE(parents_present());
+	EXPECT_EQ(0, parents_present(self));
 	EXPECT_FALSE(mdev_exists(open_in->uuid));
 	EXPECT_FALSE(mdev_exists(idle_in->uuid));
 	EXPECT_NE(0, access("/sys/module/sacc", F_OK));
@@ -2208,9 +2233,10 @@ TEST_F_TIMEOUT(dev, module_unload_waits_for_open_instances, 120)
 	ASSERT_EQ(0, ret) TH_LOG("loading %s (%s): %s", path, self->reload_params,
 				 strerror(-ret));
 	self->unloaded = false;
-	EXPECT_TRUE(parents_present());
-	expect_idle(_metadata, &self->p, "sacc0", 0);
-	expect_idle(_metadata, &self->p, "sacc1", 0);
+	/* A PCI function comes back too: edu by its ID, pci-testdev by driver_override. */
+	EXPECT_EQ(NR_TEST_PARENTS, parents_present(self));
+	expect_idle(_metadata, &self->p, self->parent[0], 0);
+	expect_idle(_metadata, &self->p, self->parent[1], 0);
 }
 
 TEST_HARNESS_MAIN
