@@ -26,9 +26,13 @@
  * HOSTILE_STORM_SECONDS (default 300, at most 780 within the test's 900 s limit)
  * bounds one storm under TCG; a storm that stops early says so in its log.
  *
+ * Its instances go on $SACC_PARENT (sacc0 when unset; hostile@pci runs it on the edu
+ * function, suite_parent()), the giant tests' on the second parent (sacc1; on the
+ * PCI parent QEMU's pci-testdev, handed to sacc by their setup and given back by
+ * their teardown, suite_second_parent()).
  * Expects what the engine suite expects: sacc.ko with its defaults (parents sacc0 and
- * sacc1, 2 engines each), vfio, vfio_iommu_type1, mdev (iommufd optional), debugfs,
- * and `ulimit -l unlimited`.
+ * sacc1, and the PCI functions, with 2 engines each in the 2-CPU test VM), vfio,
+ * vfio_iommu_type1, mdev (iommufd optional), debugfs, and `ulimit -l unlimited`.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -236,14 +240,21 @@ static void step(struct __test_metadata *_metadata, struct qctx *qc, struct sacc
 		recover(_metadata, qc, what);
 }
 
+/* Every fixture's setup: the suite's parent is there (else the test fails). */
+static void need_parent(struct __test_metadata *_metadata)
+{
+	char parent[MDEV_NAME_LEN];
+
+	suite_parent(_metadata, parent, sizeof(parent));
+}
+
 /* FIXTURE_SETUP/TEARDOWN shared by every fixture with nothing else in it. */
 #define PLAIN_FIXTURE(name) \
 	FIXTURE(name) { struct env e; }; \
 	FIXTURE_SETUP(name) \
 	{ \
 		env_init(&self->e); \
-		ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK)) \
-			TH_LOG("no parent sacc0: is sacc.ko loaded?"); \
+		need_parent(_metadata); \
 	} \
 	FIXTURE_TEARDOWN(name) \
 	{ \
@@ -304,7 +315,7 @@ TEST_F_TIMEOUT(records, failed_batch_record_counts_completed_elements, 300)
 	uint32_t qerr, idx;
 	unsigned int i;
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 	dst = buf_at(_metadata, &self->e, in, PAGE, DST_IOVA, true);
 	memset(dst->va, 0xee, PAGE);
@@ -399,7 +410,7 @@ TEST_F_TIMEOUT(records, flag_intr_on_a_batch_element_raises_the_queue_cause, 300
 	unsigned int i;
 	int fd, ret;
 
-	in = inst_new(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 	buf_at(_metadata, &self->e, in, PAGE, DST_IOVA, true);
 	fd = track_fd(_metadata, &self->e, vfio_irq_enable(&in->h, VFIO_PCI_MSI_IRQ_INDEX));
@@ -505,7 +516,7 @@ TEST_F_TIMEOUT(wronly, write_only_destination_takes_writes_and_faults_reads, 300
 
 	if (variant->iommufd)
 		REQUIRE_IOMMUFD();
-	in = inst_create(_metadata, &self->e, "sacc0", "sacc-1q");
+	in = inst_create(_metadata, &self->e, SUITE_PARENT, "sacc-1q");
 	inst_open(_metadata, in, variant->iommufd);
 	qctx_init(_metadata, &self->e, &qc, in, 0, 16, 0);
 	src = buf_at(_metadata, &self->e, in, PAGE, SRC_IOVA, true);
@@ -617,7 +628,7 @@ TEST_F_TIMEOUT(samepage, queues_on_freshly_mapped_pages_never_fault_valid_descri
 
 	if (!rounds)
 		rounds = 1;
-	in = inst_new(_metadata, &self->e, "sacc0", variant->type);
+	in = inst_new(_metadata, &self->e, SUITE_PARENT, variant->type);
 	ASSERT_EQ(nq, rd(_metadata, in, SACC_REG_CAPS) & SACC_CAPS_NR_QUEUES_MASK);
 	for (q = 0; q < nq; q++)
 		qctx_init(_metadata, &self->e, &qc[q], in, q, SP_RING, 0);
@@ -1294,7 +1305,7 @@ FIXTURE_SETUP(detach)
 {
 	env_init(&self->e);
 	memset(&self->s, 0, sizeof(self->s));
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK));
+	need_parent(_metadata);
 }
 
 FIXTURE_TEARDOWN(detach)
@@ -1334,7 +1345,7 @@ TEST_F_TIMEOUT(detach, iommufd_detach_and_reattach_while_engines_run_keeps_pins_
 	REQUIRE_IOMMUFD();
 	if (!rounds)
 		rounds = 1;
-	in = inst_create(_metadata, &self->e, "sacc0", "sacc-2q");
+	in = inst_create(_metadata, &self->e, SUITE_PARENT, "sacc-2q");
 	inst_open(_metadata, in, true);
 	ioas[0] = in->h.ioas_id;
 	ASSERT_EQ(0, mill_init(&s->m, 1u << SACC_QERR_RING | 1u << SACC_QERR_ADDR |
@@ -1453,10 +1464,19 @@ struct giant {
 	int rescue_fd;				/* the container, for unmapping the data */
 };
 
-/* sacc1 when there is one: a wedged engine then spares sacc0. */
-static const char *giant_parent(void)
+/*
+ * The giant tests' parent, into @name: the second parent (suite_second_parent()), so
+ * that an engine a BATCH wedges spares the suite's parent. Last in the setup: the
+ * teardown, which gives it back (second_parent_release()), does not run after a
+ * failed setup.
+ */
+static void giant_parent(struct __test_metadata *_metadata, struct pci_handoff *ho,
+			 char *name, size_t len)
 {
-	return access(MDEV_BUS_CLASS "/sacc1", F_OK) ? "sacc0" : "sacc1";
+	char first[MDEV_NAME_LEN];
+
+	suite_parent(_metadata, first, sizeof(first));
+	suite_second_parent(_metadata, first, ho, name, len);
 }
 
 /* The array: CRC32C of the 16 MiB at X_IOVA, one shared record, tag = index. */
@@ -1591,13 +1611,15 @@ FIXTURE(giant) {
 	struct env e;
 	struct giant g;
 	pid_t child;
+	char parent[MDEV_NAME_LEN];	/* giant_parent() */
+	struct pci_handoff second;
 };
 
 FIXTURE_SETUP(giant)
 {
 	env_init(&self->e);
 	self->child = 0;
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK));
+	giant_parent(_metadata, &self->second, self->parent, sizeof(self->parent));
 }
 
 FIXTURE_TEARDOWN(giant)
@@ -1608,6 +1630,7 @@ FIXTURE_TEARDOWN(giant)
 		child_reap(self->child, 60000, NULL);
 	}
 	env_release(_metadata, &self->e);
+	second_parent_release(_metadata, &self->second);
 }
 
 /*
@@ -1619,20 +1642,18 @@ FIXTURE_TEARDOWN(giant)
  */
 TEST_F_TIMEOUT(giant, a_neighbour_progresses_while_4_tib_batches_hold_the_engines, 600)
 {
-	const char *parent = giant_parent(), *type;
+	const char *parent = self->parent, *type;
 	struct sacc_completion rec, *c = NULL;
 	unsigned int engines = 0, nq, count = 0;
 	struct dma_buf *src, *dst;
-	char path[PATH_MAX];
 	struct sacc_desc d;
 	struct inst *nb;
 	struct qctx nqc;
 	int64_t t0, left;
 	int ret;
 
-	snprintf(path, sizeof(path), SACC_CLASS "/%s/engines", parent);
-	ret = sysfs_read_uint(path, &engines);
-	ASSERT_EQ(0, ret) TH_LOG("reading %s: %s", path, strerror(-ret));
+	ret = sacc_parent_attr_uint(parent, "engines", &engines);
+	ASSERT_EQ(0, ret) TH_LOG("reading the engines of %s: %s", parent, strerror(-ret));
 	if (engines > 4)
 		SKIP(return, "%s has %u engines: a 4-queue owner cannot hold them all",
 		     parent, engines);
@@ -1795,7 +1816,7 @@ TEST_F_TIMEOUT(giant, sigkilled_owner_of_a_4_tib_batch_lets_go_within_10s, 600)
 
 	/* The BATCH touches 8192 pages of data and array, and a few more. */
 	set_param(_metadata, &self->e, "max_pinned_pages", "12288");
-	in = inst_create(_metadata, &self->e, giant_parent(), "sacc-1q");
+	in = inst_create(_metadata, &self->e, self->parent, "sacc-1q");
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		TH_LOG("socketpair: %s", strerror(errno));
 	track_fd(_metadata, &self->e, sv[0]);
@@ -1850,6 +1871,8 @@ TEST_F_TIMEOUT(giant, sigkilled_owner_of_a_4_tib_batch_lets_go_within_10s, 600)
 FIXTURE(giant_stop) {
 	struct env e;
 	struct giant g;
+	char parent[MDEV_NAME_LEN];	/* giant_parent() */
+	struct pci_handoff second;
 };
 
 FIXTURE_VARIANT(giant_stop) {
@@ -1880,13 +1903,14 @@ FIXTURE_VARIANT_ADD(giant_stop, close) {
 FIXTURE_SETUP(giant_stop)
 {
 	env_init(&self->e);
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK));
+	giant_parent(_metadata, &self->second, self->parent, sizeof(self->parent));
 }
 
 FIXTURE_TEARDOWN(giant_stop)
 {
 	giant_rescue(&self->g);
 	env_release(_metadata, &self->e);
+	second_parent_release(_metadata, &self->second);
 }
 
 /*
@@ -1909,7 +1933,7 @@ TEST_F_TIMEOUT(giant_stop, stopping_a_4_tib_batch_returns_within_10s, 600)
 	pthread_t th;
 	int rret = 0;
 
-	giant_prepare(_metadata, &self->e, &self->g, giant_parent(), "sacc-1q", 1);
+	giant_prepare(_metadata, &self->e, &self->g, self->parent, "sacc-1q", 1);
 	giant_start(_metadata, &self->g);
 	giant_running(_metadata, &self->g);
 
@@ -1972,7 +1996,7 @@ FIXTURE_SETUP(storm)
 {
 	env_init(&self->e);
 	memset(&self->s, 0, sizeof(self->s));
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK));
+	need_parent(_metadata);
 }
 
 FIXTURE_TEARDOWN(storm)
@@ -2012,7 +2036,7 @@ TEST_F_TIMEOUT(storm, unmap_storm_never_writes_unmapped_memory, 900)
 
 	if (variant->iommufd)
 		REQUIRE_IOMMUFD();
-	in = inst_create(_metadata, &self->e, "sacc0", "sacc-2q");
+	in = inst_create(_metadata, &self->e, SUITE_PARENT, "sacc-2q");
 	inst_open(_metadata, in, variant->iommufd);
 	ASSERT_EQ(0, mill_init(&s->m, 1u << SACC_QERR_ADDR, true));
 	orig = sbuf_new(s, 0, &ret);
