@@ -73,7 +73,7 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle lifecycle@pci device engine hostile fuzz descfuzz faults stress engine@pci pci-parent cli-mdevctl cli-libvirt cli-libvirt-backports nested-sharing}"
+vm_suites="${SUITE:-lifecycle lifecycle@pci device engine hostile fuzz descfuzz faults stress engine@pci device@pci hostile@pci pci-parent cli-mdevctl cli-libvirt cli-libvirt-backports nested-sharing}"
 # Bounds for make test (make soak runs them at their own defaults, the fuzzers at 10^7
 # operations): the hostile suite's storms (its own default is 1000 rounds),
 # the fuzzers' operations (FUZZ_OPS per variant, DESCFUZZ_OPS descriptors per pass;
@@ -103,9 +103,9 @@ cli_kernels="${CLI_KERNELS:-distro}"
 # where KASAN, lockdep and kmemleak watch them, and on the distro kernel too the
 # time budget of docs/testing.md would not hold.
 debug_kernels="${DEBUG_SUITE_KERNELS:-debug}"
-# The data-path suites on the PCI parent (engine@pci; lifecycle@pci runs on both):
-# the code they test is the same for both kinds of parent, which the debug kernel
-# checks on the virtual one.
+# The data-path suites on the PCI parent (engine@pci, device@pci on edu and
+# pci-testdev, hostile@pci; lifecycle@pci runs on both): the code they test is the
+# same for both kinds of parent, which the debug kernel checks on the virtual one.
 pci_kernels="${PCI_KERNELS:-distro}"
 
 # Prepare the kernels first, in the open: a cold debug kernel build takes minutes and
