@@ -175,6 +175,34 @@ static inline void set_param(struct __test_metadata *_metadata, struct env *e,
 /* inst_create()'s @parent for the suite's parent, suite_parent(). */
 #define SUITE_PARENT	NULL
 
+/*
+ * The PCI parent, into @name: QEMU's edu function (sacc_pci_parent()) bound to sacc's
+ * PCI driver, whatever $SACC_PARENT says; fails the test when there is none.
+ */
+static inline void pci_parent(struct __test_metadata *_metadata, char *name, size_t len)
+{
+	char drv[64], path[PATH_MAX];
+	int ret = sacc_pci_parent(name, len);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("no edu function (PCI %04x:%04x): %s; the PCI parent is QEMU's "
+		       "-device edu bound to sacc (tests/vm/run.sh adds it)", PCI_VENDOR_QEMU,
+		       PCI_DEVICE_EDU, strerror(-ret));
+	}
+	ret = pci_driver_name(name, drv, sizeof(drv));
+	ASSERT_EQ(0, ret) TH_LOG("the edu function %s is bound to no driver, not to "
+				 SACC_PCI_DRIVER ": %s", name, strerror(-ret));
+	ASSERT_STREQ(SACC_PCI_DRIVER, drv) {
+		TH_LOG("the edu function %s is bound to %s, not to " SACC_PCI_DRIVER, name,
+		       drv);
+	}
+	snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", name);
+	ASSERT_EQ(0, access(path, F_OK)) {
+		TH_LOG("the edu function %s is bound to " SACC_PCI_DRIVER " but is no "
+		       "parent: no %s", name, path);
+	}
+}
+
 /* Create an instance of @type on @parent, or SUITE_PARENT (not opened). */
 static inline struct inst *inst_create(struct __test_metadata *_metadata, struct env *e,
 				       const char *parent, const char *type)

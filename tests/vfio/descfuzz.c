@@ -3,7 +3,7 @@
  * descfuzz: structured descriptor fuzzing of the engine (issue 12, "desc-fuzz"),
  * checked against docs/device-spec.md §5, §7.1, §11 and §12.
  *
- * Both queues of a sacc-2q instance (sacc0) take waves of up to 128 descriptors per
+ * Both queues of a sacc-2q instance take waves of up to 128 descriptors per
  * doorbell, drawn from a seeded PRNG: mostly valid ones of every opcode (NOP with
  * garbage in the fields it ignores, COPY, FILL, COMPARE, CRC32C with a seed in the
  * low 32 bits of garbage, BATCH of 1-16 valid elements), 1 byte to 256 KiB and now
@@ -36,13 +36,15 @@
  * the canary pages around every buffer are checked at the end (and by the
  * teardown).
  *
- * A second instance (sacc-1q on sacc1, in its own type1 container, at the same
- * IOVAs) runs rounds of 16 verified COPYs in a thread the whole time: it must never
+ * A second instance (a sacc-1q in its own type1 container, at the same IOVAs)
+ * runs rounds of 16 verified COPYs in a thread the whole time: it must never
  * see a wrong byte or a fault and must complete a round in every tenth of the run.
  * At the end: per-opcode and per-error counts, the debugfs stats (faults = halts
  * seen, ops between what the kernel and the spec count), and pinned_pages 0 after
  * close. The pass runs on the type1 container and again on iommufd where
- * /dev/iommu exists.
+ * /dev/iommu exists. Each pass uses both kinds of parent: the type1 pass fuzzes an
+ * instance of sacc0 with the neighbour on the PCI parent (the edu function), the
+ * iommufd pass one of the PCI parent with the neighbour on sacc0.
  *
  * Replay: the first line is "# descfuzz seed=S ops=N"; run the suite again with
  * DESCFUZZ_SEED=S DESCFUZZ_OPS=N (SACC_PASS_ENV="DESCFUZZ_SEED DESCFUZZ_OPS" for
@@ -56,9 +58,9 @@
  * third of that on the distro kernel. make test bounds N to 20000
  * (tests/run-all.sh). Estimates, to be replaced by a measurement.
  *
- * Expects what the engine suite expects: sacc.ko with its defaults (parents sacc0
- * and sacc1), vfio, vfio_iommu_type1, mdev (iommufd optional), debugfs, and
- * `ulimit -l unlimited`.
+ * Expects sacc.ko with its defaults (parent sacc0, and QEMU's edu function bound to
+ * sacc as a PCI parent), vfio, vfio_iommu_type1, mdev (iommufd optional), debugfs,
+ * and `ulimit -l unlimited`.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -1514,29 +1516,38 @@ FIXTURE(descfuzz) {
 	struct env e;
 	struct fz z;
 	struct neighbour nb;
+	/* The parents of the fuzzed instance and of the neighbour. */
+	char parent[MDEV_NAME_LEN], nparent[MDEV_NAME_LEN];
 };
 
+/* Each pass has one instance on the PCI parent, the other on sacc0. */
 FIXTURE_VARIANT(descfuzz) {
 	bool iommufd;
+	bool fuzz_pci;		/* the fuzzed instance on the PCI parent, else sacc0 */
 };
 
 FIXTURE_VARIANT_ADD(descfuzz, type1) {
 	.iommufd = false,
+	.fuzz_pci = false,
 };
 
 FIXTURE_VARIANT_ADD(descfuzz, iommufd) {
 	.iommufd = true,
+	.fuzz_pci = true,
 };
 
 FIXTURE_SETUP(descfuzz)
 {
+	char pci[MDEV_NAME_LEN];
+
 	env_init(&self->e);
 	memset(&self->z, 0, sizeof(self->z));
 	memset(&self->nb, 0, sizeof(self->nb));
 	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK))
 		TH_LOG("no parent sacc0: is sacc.ko loaded?");
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc1", F_OK))
-		TH_LOG("no parent sacc1: the neighbour needs the second parent");
+	pci_parent(_metadata, pci, sizeof(pci));
+	strcpy(self->parent, variant->fuzz_pci ? pci : "sacc0");
+	strcpy(self->nparent, variant->fuzz_pci ? "sacc0" : pci);
 }
 
 FIXTURE_TEARDOWN(descfuzz)
@@ -1576,12 +1587,13 @@ static void __attribute__((constructor)) fz_banner(void)
 
 /* The instance, its buffers and queues, the shadows; the neighbour started. */
 static void fz_setup(struct __test_metadata *_metadata, struct env *e, struct fz *z,
-		     struct neighbour *nb, bool iommufd)
+		     struct neighbour *nb, bool iommufd, const char *parent,
+		     const char *nparent)
 {
 	struct inst *nbi;
 	unsigned int q, j;
 
-	z->in = inst_create(_metadata, e, "sacc0", "sacc-2q");
+	z->in = inst_create(_metadata, e, parent, "sacc-2q");
 	inst_open(_metadata, z->in, iommufd);
 	z->ro = buf_new(_metadata, e, RO_LEN);
 	fill_rand(z->ro->va, RO_LEN, z->seed ^ 0x40);
@@ -1608,7 +1620,7 @@ static void fz_setup(struct __test_metadata *_metadata, struct env *e, struct fz
 	}
 
 	/* The neighbour, at the same IOVAs in its own container. */
-	nbi = inst_new(_metadata, e, "sacc1", "sacc-1q");
+	nbi = inst_new(_metadata, e, nparent, "sacc-1q");
 	qctx_init(_metadata, e, &nb->qc, nbi, 0, 64, 0);
 	nb->src = buf_at(_metadata, e, nbi, NB_LEN, ARENA_IOVA(0), true);
 	nb->dst = buf_at(_metadata, e, nbi, NB_LEN, ARENA_IOVA(1), true);
@@ -1693,9 +1705,12 @@ TEST_F_TIMEOUT(descfuzz, structured_descriptors_valid_and_hostile_on_two_queues,
 
 	z->seed = fz_seed;
 	total = fz_nops;
-	TH_LOG("seed %llu, %lu descriptors, %s", (unsigned long long)z->seed, total,
-	       variant->iommufd ? "iommufd" : "type1 container");
-	fz_setup(_metadata, &self->e, z, nb, variant->iommufd);
+	TH_LOG("seed %llu, %lu descriptors, %s, a sacc-2q on %s fuzzed, the neighbour "
+	       "on %s", (unsigned long long)z->seed, total,
+	       variant->iommufd ? "iommufd" : "type1 container", self->parent,
+	       self->nparent);
+	fz_setup(_metadata, &self->e, z, nb, variant->iommufd, self->parent,
+		 self->nparent);
 	z->fq[0].ops_left = total / 2;
 	z->fq[1].ops_left = total - total / 2;
 

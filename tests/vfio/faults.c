@@ -23,6 +23,10 @@
  *    VFIO_DEVICE_GET_REGION_INFO of BAR2 with its sparse-mmap capability;
  *    VFIO_DEVICE_RESET with pages pinned; queue set-up, enable and a NOP's doorbell;
  *    the last close of the device with pages pinned.
+ *  - Both kinds of parent, each operation on one: create on the PCI parent (QEMU's
+ *    edu function), remove on sacc0; the open instance's operations (open, device
+ *    operations, engine threads) on the PCI parent through the type1 container and
+ *    on sacc0 through iommufd.
  *  - Descriptors run in sacc's engine threads, not in the user's task. There the
  *    attribute is armed for the next filtered allocation of any task (task-filter
  *    N, probability 100, times 1) and a 64 KiB COPY between pages never pinned
@@ -66,7 +70,6 @@
 #include "sacc_regs.h"
 #include "vfio_env.h"
 
-#define PARENT		"sacc0"
 #define TYPE		"sacc-1q"
 
 /* More faultable calls than this in one operation fails the test. */
@@ -97,7 +100,7 @@ struct fi {
 
 /* What an instance's create leaves behind in sysfs. */
 struct sysstate {
-	int avail;		/* available_instances of PARENT/TYPE */
+	int avail;		/* available_instances of the parent's TYPE */
 	int mdevs;		/* MDEV_DEVICES */
 	int vfio_devs;		/* /sys/class/vfio-dev: device cdevs */
 	int groups;		/* /sys/class/vfio: group cdevs */
@@ -108,6 +111,7 @@ struct sysstate {
 struct sctx {
 	struct env e;
 	struct fi fi;
+	char parent[MDEV_NAME_LEN];	/* where the test's instances are: use_parent() */
 	bool iommufd;
 	struct inst *in;
 	struct qctx qc;
@@ -240,9 +244,6 @@ static void fi_setup(struct __test_metadata *_metadata, struct fi *fi)
 	if (!fault_attr_present(FAILSLAB)) \
 		SKIP(return, "this kernel has no fault injection (CONFIG_FAILSLAB / " \
 		     "CONFIG_FAULT_INJECTION_DEBUG_FS: no " DEBUGFS_DIR "/" FAILSLAB ")"); \
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/" PARENT, F_OK)) { \
-		TH_LOG("no parent " PARENT ": is sacc.ko loaded?"); \
-	} \
 	fi_setup(_metadata, &(s)->fi); \
 } while (0)
 
@@ -339,9 +340,30 @@ static struct inst *inst_slot(struct __test_metadata *_metadata, struct env *e)
 	return in;
 }
 
-static void state_read(struct sysstate *st)
+/*
+ * The test's instances go on the PCI parent (the edu function) or on sacc0, so that
+ * the suite covers both kinds of parent (the test says which).
+ */
+static void use_parent(struct __test_metadata *_metadata, struct sctx *s, bool pci)
 {
-	st->avail = mdev_available(PARENT, TYPE);
+	char path[PATH_MAX];
+
+	if (pci) {
+		pci_parent(_metadata, s->parent, sizeof(s->parent));
+	} else {
+		strcpy(s->parent, "sacc0");
+		snprintf(path, sizeof(path), MDEV_BUS_CLASS "/%s", s->parent);
+		ASSERT_EQ(0, access(path, F_OK)) {
+			TH_LOG("no parent %s: is sacc.ko loaded?", s->parent);
+		}
+	}
+	ksft_print_msg("faults: instances of " TYPE " on %s (%s)\n", s->parent,
+		       pci ? "the PCI parent" : "a virtual parent");
+}
+
+static void state_read(const struct sctx *s, struct sysstate *st)
+{
+	st->avail = mdev_available(s->parent, TYPE);
 	st->mdevs = mdev_count();
 	st->vfio_devs = dir_count("/sys/class/vfio-dev");
 	st->groups = dir_count("/sys/class/vfio");
@@ -349,14 +371,14 @@ static void state_read(struct sysstate *st)
 }
 
 /* sysfs back to @want (give the releases up to 2 s), else the test fails. */
-static void expect_state(struct __test_metadata *_metadata, const struct sysstate *want,
-			 const char *what)
+static void expect_state(struct __test_metadata *_metadata, const struct sctx *s,
+			 const struct sysstate *want, const char *what)
 {
 	struct sysstate now;
 	int tries;
 
 	for (tries = 0; tries < 40; tries++) {
-		state_read(&now);
+		state_read(s, &now);
 		if (!memcmp(&now, want, sizeof(now)))
 			return;
 		msleep(50);
@@ -475,13 +497,13 @@ static uint64_t pinned(struct __test_metadata *_metadata, struct sctx *s)
 static void create_prepare(struct __test_metadata *_metadata, struct sctx *s)
 {
 	uuid_new(s->in->uuid);
-	state_read(&s->before);
-	ASSERT_LT(0, s->before.avail) TH_LOG(PARENT "/" TYPE ": no instance available");
+	state_read(s, &s->before);
+	ASSERT_LT(0, s->before.avail) TH_LOG("%s/" TYPE ": no instance available", s->parent);
 }
 
 static int create_run(struct sctx *s)
 {
-	return mdev_create(PARENT, TYPE, s->in->uuid);
+	return mdev_create(s->parent, TYPE, s->in->uuid);
 }
 
 /* A created instance is whole: its attributes, its IOMMU group. */
@@ -509,15 +531,15 @@ static void create_check(struct __test_metadata *_metadata, struct sctx *s, int 
 		}
 		snprintf(path, sizeof(path), DEBUGFS_DIR "/sacc/%s", s->in->uuid);
 		EXPECT_NE(0, access(path, F_OK)) TH_LOG("a failed create left %s", path);
-		expect_state(_metadata, &s->before, "after a failed create");
-		ret = mdev_create(PARENT, TYPE, s->in->uuid);
+		expect_state(_metadata, s, &s->before, "after a failed create");
+		ret = mdev_create(s->parent, TYPE, s->in->uuid);
 		ASSERT_EQ(0, ret) TH_LOG("create again after the failure: %s", strerror(-ret));
 		injected = false;
 	}
 	expect_whole(_metadata, s->in->uuid, injected);
 	ret = mdev_remove(s->in->uuid);
 	ASSERT_EQ(0, ret) TH_LOG("removing %s: %s", s->in->uuid, strerror(-ret));
-	expect_state(_metadata, &s->before, "after the remove");
+	expect_state(_metadata, s, &s->before, "after the remove");
 }
 
 /*
@@ -535,8 +557,8 @@ static void remove_prepare(struct __test_metadata *_metadata, struct sctx *s)
 	int ret;
 
 	uuid_new(s->in->uuid);
-	state_read(&s->before);
-	ret = mdev_create(PARENT, TYPE, s->in->uuid);
+	state_read(s, &s->before);
+	ret = mdev_create(s->parent, TYPE, s->in->uuid);
 	ASSERT_EQ(0, ret) TH_LOG("creating %s: %s", s->in->uuid, strerror(-ret));
 }
 
@@ -554,7 +576,7 @@ static void remove_check(struct __test_metadata *_metadata, struct sctx *s, int 
 		ASSERT_EQ(0, ret) TH_LOG("remove again: %s", strerror(-ret));
 	}
 	EXPECT_FALSE(mdev_exists(s->in->uuid)) TH_LOG("removed, yet %s is there", s->in->uuid);
-	expect_state(_metadata, &s->before, "after the remove");
+	expect_state(_metadata, s, &s->before, "after the remove");
 }
 
 /* Removal returns no allocation error (mdev_device_remove(): ENODEV, EAGAIN only). */
@@ -911,9 +933,11 @@ TEST_F_TIMEOUT(faults, create_and_remove, 900)
 		knob_ul(_metadata, &s->fi, attrs[i], "reject-end", vfio_end);
 	}
 	s->in = inst_slot(_metadata, &s->e);
+	use_parent(_metadata, s, true);
 	EXPECT_LE(1, sweep(_metadata, s, &op_create)) {
 		TH_LOG("create reached no allocation under sacc.ko: is the filter right?");
 	}
+	use_parent(_metadata, s, false);
 	sweep(_metadata, s, &op_remove);
 }
 
@@ -922,16 +946,20 @@ FIXTURE(fdev) {
 	struct sctx s;
 };
 
+/* Each backend on its own kind of parent: type1 on the PCI parent, iommufd on sacc0. */
 FIXTURE_VARIANT(fdev) {
 	bool iommufd;
+	bool pci;
 };
 
 FIXTURE_VARIANT_ADD(fdev, type1) {
 	.iommufd = false,
+	.pci = true,
 };
 
 FIXTURE_VARIANT_ADD(fdev, iommufd) {
 	.iommufd = true,
+	.pci = false,
 };
 
 FIXTURE_SETUP(fdev)
@@ -950,7 +978,8 @@ TEST_F_TIMEOUT(fdev, open, 600)
 
 	REQUIRE_BACKEND(s, variant->iommufd);
 	REQUIRE_FAULTS(s);
-	s->in = inst_create(_metadata, &s->e, PARENT, TYPE);
+	use_parent(_metadata, s, variant->pci);
+	s->in = inst_create(_metadata, &s->e, s->parent, TYPE);
 	qc_new(_metadata, s);
 	EXPECT_LE(1, sweep(_metadata, s, &op_open)) {
 		TH_LOG("open reached no allocation under sacc.ko: the device memory's are");
@@ -963,7 +992,8 @@ TEST_F_TIMEOUT(fdev, device_operations, 900)
 
 	REQUIRE_BACKEND(s, variant->iommufd);
 	REQUIRE_FAULTS(s);
-	s->in = inst_create(_metadata, &s->e, PARENT, TYPE);
+	use_parent(_metadata, s, variant->pci);
+	s->in = inst_create(_metadata, &s->e, s->parent, TYPE);
 	inst_open(_metadata, s->in, s->iommufd);
 	qc_new(_metadata, s);
 	s->src = buf_new(_metadata, &s->e, SLICE);
@@ -990,7 +1020,8 @@ TEST_F_TIMEOUT(fdev, engine_threads, 900)
 
 	REQUIRE_BACKEND(s, variant->iommufd);
 	REQUIRE_FAULTS(s);
-	s->in = inst_create(_metadata, &s->e, PARENT, TYPE);
+	use_parent(_metadata, s, variant->pci);
+	s->in = inst_create(_metadata, &s->e, s->parent, TYPE);
 	inst_open(_metadata, s->in, s->iommufd);
 	qctx_init(_metadata, &s->e, &s->qc, s->in, 0, 64, 0);
 	/* The destination is never touched before the engine writes it. */

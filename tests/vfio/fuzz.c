@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fuzz: the VFIO interface of one open instance (sacc-2q on sacc0) under FUZZ_OPS
- * random operations, deterministic from FUZZ_SEED (issue 12, the vfio-fuzz fuzzer),
- * checked against docs/device-spec.md. The loop runs once with a type1 container
- * and once through iommufd (skipped without /dev/iommu).
+ * fuzz: the VFIO interface of one open instance (a sacc-2q) under FUZZ_OPS random
+ * operations, deterministic from FUZZ_SEED (issue 12, the vfio-fuzz fuzzer),
+ * checked against docs/device-spec.md. The loop runs once with a type1 container,
+ * on an instance of the PCI parent (the edu function), and once through iommufd
+ * (skipped without /dev/iommu), on an instance of sacc0.
  *
  * Operations, each counted by kind and result:
  *  - pread/pwrite of region indices 0-9, 200 and random ones, at offsets biased
@@ -35,17 +36,19 @@
  * and at the end). At a checkpoint VFIO_DEVICE_RESET must succeed and leave the
  * registers, the configuration header and device memory at their reset values
  * (§8), and a NOP and a 4 KiB COPY on a freshly mapped queue must complete
- * correctly. Meanwhile a second instance (sacc-1q on sacc1, its own container)
- * copies 64 KiB random buffers in a thread and checks every copy: it must progress
- * between checkpoints and never see wrong data. At the end the instance is closed
- * (pinned_pages 0 in debugfs), opened again and must work.
+ * correctly. Meanwhile a second instance (a sacc-1q on the other kind of parent:
+ * sacc0 beside the PCI parent's instance, the PCI parent beside sacc0's; its own
+ * container) copies 64 KiB random buffers in a thread and checks every copy: it
+ * must progress between checkpoints and never see wrong data. At the end the
+ * instance is closed (pinned_pages 0 in debugfs), opened again and must work.
  *
  * Replay: the first line of each test is "# fuzz seed=S ops=N"; FUZZ_SEED=S
  * FUZZ_OPS=N runs the same operations (tests/vm/run.sh passes the variables named in
  * SACC_PASS_ENV into the guest). FUZZ_OPS defaults to 100000.
  *
- * Expects sacc.ko with its defaults (parents sacc0 and sacc1), vfio,
- * vfio_iommu_type1, mdev (iommufd optional), debugfs, and `ulimit -l unlimited`.
+ * Expects sacc.ko with its defaults (parent sacc0, and QEMU's edu function bound to
+ * sacc as a PCI parent), vfio, vfio_iommu_type1, mdev (iommufd optional), debugfs,
+ * and `ulimit -l unlimited`.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1263,22 +1266,30 @@ FIXTURE(fuzz) {
 	struct env e;
 	struct neighbour n;
 	struct fz *f;
+	/* The parents of the fuzzed instance and of its neighbour. */
+	char parent[MDEV_NAME_LEN], nparent[MDEV_NAME_LEN];
 };
 
+/* Each variant has one instance on the PCI parent, the other on sacc0. */
 FIXTURE_VARIANT(fuzz) {
 	bool iommufd;
+	bool fuzz_pci;		/* the fuzzed instance on the PCI parent, else sacc0 */
 };
 
 FIXTURE_VARIANT_ADD(fuzz, type1) {
 	.iommufd = false,
+	.fuzz_pci = true,
 };
 
 FIXTURE_VARIANT_ADD(fuzz, iommufd) {
 	.iommufd = true,
+	.fuzz_pci = false,
 };
 
 FIXTURE_SETUP(fuzz)
 {
+	char pci[MDEV_NAME_LEN];
+
 	env_init(&self->e);
 	memset(&self->n, 0, sizeof(self->n));
 	self->f = NULL;
@@ -1287,7 +1298,9 @@ FIXTURE_SETUP(fuzz)
 	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc0", F_OK)) {
 		TH_LOG("no parent sacc0: is sacc.ko loaded?");
 	}
-	ASSERT_EQ(0, access(MDEV_BUS_CLASS "/sacc1", F_OK));
+	pci_parent(_metadata, pci, sizeof(pci));
+	strcpy(self->parent, variant->fuzz_pci ? pci : "sacc0");
+	strcpy(self->nparent, variant->fuzz_pci ? "sacc0" : pci);
 }
 
 FIXTURE_TEARDOWN(fuzz)
@@ -1420,9 +1433,11 @@ TEST_F_TIMEOUT(fuzz, random_operations_keep_the_device_and_its_neighbour_sound, 
 				    (uint64_t)getpid() << 40);
 	ops = env_u64("FUZZ_OPS", FUZZ_OPS_DEFAULT);
 	ksft_print_msg("fuzz seed=%" PRIu64 " ops=%" PRIu64 " (%s)\n", seed, ops, path);
+	ksft_print_msg("fuzz: a sacc-2q on %s fuzzed, its neighbour a sacc-1q on %s\n",
+		       self->parent, self->nparent);
 
 	/* The neighbour first: it runs during the whole loop. */
-	nin = inst_new(_metadata, &self->e, "sacc1", "sacc-1q");
+	nin = inst_new(_metadata, &self->e, self->nparent, "sacc-1q");
 	qctx_init(_metadata, &self->e, &self->n.qc, nin, 0, 16, 0);
 	self->n.src = buf_at(_metadata, &self->e, nin, W_LEN, W_SRC_IOVA, false);
 	self->n.dst = buf_at(_metadata, &self->e, nin, W_LEN, W_DST_IOVA, true);
@@ -1430,7 +1445,7 @@ TEST_F_TIMEOUT(fuzz, random_operations_keep_the_device_and_its_neighbour_sound, 
 	ASSERT_EQ(0, pthread_create(&self->n.thread, NULL, neighbour_run, &self->n));
 	self->n.started = true;
 
-	in = inst_create(_metadata, &self->e, "sacc0", "sacc-2q");
+	in = inst_create(_metadata, &self->e, self->parent, "sacc-2q");
 	inst_open(_metadata, in, variant->iommufd);
 	fill_rand(buf_at(_metadata, &self->e, in, FUZZ_BUF_LEN, FUZZ_IOVA, true)->va,
 		  FUZZ_BUF_LEN, seed);

@@ -8,17 +8,23 @@
  * Kernel reports (KASAN, lockdep, WARN, ...) and kmemleak are the harness's checks
  * (tests/vm/run.sh, guest.sh).
  *
- *  - threads_race_on_one_open_device: 9 threads for STRESS_SECONDS on one sacc-2q:
- *    work on both queues, registers, resets, SET_IRQS, map/unmap, region reads,
- *    config writes, a second device fd opened and closed; then verified work.
+ * The instances go round both kinds of parent: the virtual sacc0 and sacc1 and the
+ * PCI parent (QEMU's edu function bound to sacc), whose capacity is checked too.
+ *
+ *  - threads_race_on_one_open_device: 9 threads for STRESS_SECONDS on one sacc-2q
+ *    of the PCI parent: work on both queues, registers, resets, SET_IRQS,
+ *    map/unmap, region reads, config writes, a second device fd opened and closed;
+ *    then verified work.
  *  - create_open_work_close_remove_cycles: STRESS_CYCLES cycles by 4 workers over
- *    every type of sacc0 and sacc1, type1 and iommufd in turn.
+ *    every type of sacc0, sacc1 and the PCI parent, type1 and iommufd in turn.
  *  - module_reload_with_instances_defined: STRESS_RELOADS unloads and loads of
- *    sacc.ko with instances defined (§14.5), one of them open and used each time.
+ *    sacc.ko with instances defined (§14.5), one on each parent, one of them open
+ *    and used each time (on sacc1, the PCI parent, sacc0 in turn).
  *  - remove_while_open_via_req_in_a_loop: STRESS_REQ_ROUNDS removes of an open
- *    instance, answered through REQ (§13.4).
+ *    instance (every parent and type in turn), answered through REQ (§13.4).
  *  - sigkilled_user_then_instance_reused: STRESS_KILL_ROUNDS SIGKILLs of a process
- *    with descriptors in flight and mappings, then the instance opened again (§8).
+ *    with descriptors in flight and mappings, then the instance opened again (§8);
+ *    the rounds go round a sacc-2q on each parent.
  *
  * Randomness comes from STRESS_SEED (printed; default fixed). Each test prints its
  * figures as "# stress: ...". Alone the suite runs its defaults (20 s, 1000 cycles,
@@ -29,7 +35,8 @@
  * 10 s in all, plus about 1.5 s of start-up per test.
  *
  * Expects sacc.ko loaded with its defaults (parents sacc0 and sacc1, 8 queues and
- * 64 MiB each) and no instance present; the reload test needs $SACC_MODULE_DIR.
+ * 64 MiB each, and the edu function bound to it with the pci_* defaults, the same)
+ * and no instance present; the reload test needs $SACC_MODULE_DIR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,8 +76,10 @@
 #define Y_IOVA		0x30000000ull	/* the buffer the race maps and unmaps */
 #define YDST_IOVA	0x31000000ull
 
-#define NR_PARENTS	2
-static const char *const parents[NR_PARENTS] = { "sacc0", "sacc1" };
+/* Both virtual parents and the PCI parent (the edu function: FIXTURE_SETUP fills it in). */
+#define NR_PARENTS	3
+#define PCI		2
+static char parents[NR_PARENTS][MDEV_NAME_LEN] = { "sacc0", "sacc1" };
 #define NR_TYPES	3
 static const char *const types[NR_TYPES] = { "sacc-1q", "sacc-2q", "sacc-4q" };
 
@@ -262,9 +271,52 @@ struct remover {
 	atomic_bool done;
 };
 
+/*
+ * The capacity of every parent: mdev_budget_read() reads the virtual parents' (those
+ * of /sys/class/sacc); the PCI parent's is read into a budget of its own.
+ */
+struct budgets {
+	struct mdev_budget virt, pci;
+};
+
+static int budgets_read(struct budgets *b)
+{
+	static const char *const totals[] = { "queues", "memory_mb", "engines" };
+	struct mdev_budget *pb = &b->pci;
+	unsigned int k, t;
+	int ret = mdev_budget_read(&b->virt);
+
+	if (ret)
+		return ret;
+	memset(pb, 0, sizeof(*pb));
+	pb->nr_parents = 1;
+	strcpy(pb->parent[0], parents[PCI]);
+	for (k = 0; k < 3; k++) {
+		ret = sacc_parent_attr_uint(parents[PCI], totals[k], &pb->total[0][k]);
+		if (ret)
+			return ret;
+	}
+	pb->nr_types[0] = NR_TYPES;
+	for (t = 0; t < NR_TYPES; t++) {
+		strcpy(pb->type[0][t], types[t]);
+		ret = mdev_available(parents[PCI], types[t]);
+		if (ret < 0)
+			return ret;
+		pb->available[0][t] = ret;
+	}
+	return 0;
+}
+
+static bool budgets_same(const struct budgets *was, const struct budgets *now, char *why,
+			 size_t len)
+{
+	return mdev_budget_same(&was->virt, &now->virt, why, len) &&
+	       mdev_budget_same(&was->pci, &now->pci, why, len);
+}
+
 FIXTURE(stress) {
 	struct env e;
-	struct mdev_budget before;
+	struct budgets before;
 	uint64_t seed;
 	pid_t child;
 	pthread_t remover_thread;
@@ -280,6 +332,7 @@ FIXTURE_SETUP(stress)
 	env_init(&self->e);
 	self->child = 0;
 	self->remover_started = false;
+	pci_parent(_metadata, parents[PCI], sizeof(parents[PCI]));
 	for (i = 0; i < NR_PARENTS; i++) {
 		char path[PATH_MAX];
 
@@ -288,7 +341,7 @@ FIXTURE_SETUP(stress)
 							parents[i]);
 	}
 	ASSERT_EQ(0, mdev_count()) TH_LOG("the suite starts with no instance present");
-	ret = mdev_budget_read(&self->before);
+	ret = budgets_read(&self->before);
 	ASSERT_EQ(0, ret) TH_LOG("reading the parents' budgets: %s", strerror(-ret));
 	self->seed = stress_seed();
 	FIGURES("seed 0x%llx (STRESS_SEED)", (unsigned long long)self->seed);
@@ -316,14 +369,14 @@ FIXTURE_TEARDOWN(stress)
 static void expect_budget_restored(struct __test_metadata *_metadata,
 				   FIXTURE_DATA(stress) *self, const char *when)
 {
-	struct mdev_budget now;
+	struct budgets now;
 	char why[256];
 	int ret;
 
 	EXPECT_EQ(0, mdev_count()) TH_LOG("%s: instances left behind", when);
-	ret = mdev_budget_read(&now);
+	ret = budgets_read(&now);
 	ASSERT_EQ(0, ret) TH_LOG("%s: reading the budgets: %s", when, strerror(-ret));
-	EXPECT_TRUE(mdev_budget_same(&self->before, &now, why, sizeof(why)))
+	EXPECT_TRUE(budgets_same(&self->before, &now, why, sizeof(why)))
 		TH_LOG("%s: %s", when, why);
 }
 
@@ -880,7 +933,7 @@ TEST_F_TIMEOUT(stress, threads_race_on_one_open_device, 900)
 	ASSERT_NE(NULL, r);
 	failbox_init(&r->fb);
 	r->seed = self->seed;
-	r->in = inst_new(_metadata, &self->e, "sacc0", "sacc-2q");
+	r->in = inst_new(_metadata, &self->e, parents[PCI], "sacc-2q");
 	ASSERT_EQ(0, mdev_attr_uint(r->in->uuid, "memory_mb", &r->devmem_mb));
 	for (q = 0; q < 2; q++) {
 		qctx_init(_metadata, &self->e, &r->qc[q], r->in, q, RACE_RING, 0);
@@ -953,7 +1006,7 @@ struct cycles {
 	/* What the workers hold now: never less than what the kernel counts. */
 	unsigned int used_q[NR_PARENTS], used_mb[NR_PARENTS];
 	unsigned int total_q[NR_PARENTS], total_mb[NR_PARENTS];
-	unsigned int type_q[NR_TYPES], type_mb[NR_TYPES];
+	unsigned int type_q[NR_PARENTS][NR_TYPES], type_mb[NR_PARENTS][NR_TYPES];
 	unsigned long done[NR_PARENTS][NR_TYPES], via_iommufd, left_mapped;
 	struct failbox fb;
 };
@@ -974,10 +1027,10 @@ static int cycle_reserve(struct cycles *c, unsigned int k, unsigned int *ty)
 	for (i = 0; i < NR_PARENTS * NR_TYPES; i++) {
 		p = (k + i) % NR_PARENTS;
 		t = (k + i) / NR_PARENTS % NR_TYPES;
-		if (c->used_q[p] + c->type_q[t] <= c->total_q[p] &&
-		    c->used_mb[p] + c->type_mb[t] <= c->total_mb[p]) {
-			c->used_q[p] += c->type_q[t];
-			c->used_mb[p] += c->type_mb[t];
+		if (c->used_q[p] + c->type_q[p][t] <= c->total_q[p] &&
+		    c->used_mb[p] + c->type_mb[p][t] <= c->total_mb[p]) {
+			c->used_q[p] += c->type_q[p][t];
+			c->used_mb[p] += c->type_mb[p][t];
 			pthread_mutex_unlock(&c->lock);
 			*ty = t;
 			return p;
@@ -991,8 +1044,8 @@ static void cycle_release(struct cycles *c, unsigned int p, unsigned int t, bool
 			  bool iommufd, bool left_mapped)
 {
 	pthread_mutex_lock(&c->lock);
-	c->used_q[p] -= c->type_q[t];
-	c->used_mb[p] -= c->type_mb[t];
+	c->used_q[p] -= c->type_q[p][t];
+	c->used_mb[p] -= c->type_mb[p][t];
 	if (done) {
 		c->done[p][t]++;
 		c->via_iommufd += iommufd;
@@ -1029,12 +1082,13 @@ static int cycle_one(struct cycler *w, unsigned int i, unsigned int p, unsigned 
 	}
 	ret = bar0_read32(&w->in.h, SACC_REG_CAPS, &caps) ?:
 	      bar0_read32(&w->in.h, SACC_REG_DEVMEM_SIZE, &mem);
-	if (ret || (caps & SACC_CAPS_NR_QUEUES_MASK) != c->type_q[t] || mem != c->type_mb[t]) {
+	if (ret || (caps & SACC_CAPS_NR_QUEUES_MASK) != c->type_q[p][t] ||
+	    mem != c->type_mb[p][t]) {
 		snprintf(why, sizeof(why), "CAPS 0x%08x, DEVMEM_SIZE %u (%s)", caps, mem,
 			 ret ? strerror(-ret) : "wrong for the type");
 		goto out;
 	}
-	q = i / (NR_PARENTS * NR_TYPES) % c->type_q[t];
+	q = i / (NR_PARENTS * NR_TYPES) % c->type_q[p][t];
 	if (map_and_work(&w->in, &w->ctl, &w->src, &w->dst, q, c->seed + i, why,
 			 sizeof(why)))
 		goto out;
@@ -1109,17 +1163,16 @@ TEST_F_TIMEOUT(stress, create_open_work_close_remove_cycles, 1500)
 	c->iommufd = have_iommufd();
 	c->seed = self->seed;
 	for (p = 0; p < NR_PARENTS; p++) {
-		char path[PATH_MAX];
-
-		snprintf(path, sizeof(path), SACC_CLASS "/%s/queues", parents[p]);
-		ASSERT_EQ(0, sysfs_read_uint(path, &c->total_q[p]));
-		snprintf(path, sizeof(path), SACC_CLASS "/%s/memory_mb", parents[p]);
-		ASSERT_EQ(0, sysfs_read_uint(path, &c->total_mb[p]));
-	}
-	for (t = 0; t < NR_TYPES; t++) {
-		ret = mdev_type_size("sacc0", types[t], &c->type_q[t], &c->type_mb[t]);
-		ASSERT_EQ(0, ret) TH_LOG("%s: %s", types[t], strerror(-ret));
-		ASSERT_LE(c->type_q[t], c->total_q[0]);
+		ASSERT_EQ(0, sacc_parent_attr_uint(parents[p], "queues", &c->total_q[p]));
+		ASSERT_EQ(0, sacc_parent_attr_uint(parents[p], "memory_mb", &c->total_mb[p]));
+		for (t = 0; t < NR_TYPES; t++) {
+			ret = mdev_type_size(parents[p], types[t], &c->type_q[p][t],
+					     &c->type_mb[p][t]);
+			ASSERT_EQ(0, ret) TH_LOG("%s on %s: %s", types[t], parents[p],
+						 strerror(-ret));
+			ASSERT_LE(c->type_q[p][t], c->total_q[p]);
+			ASSERT_LE(c->type_mb[p][t], c->total_mb[p]);
+		}
 	}
 	memset(w, 0, sizeof(w));
 	for (i = 0; i < CYCLE_WORKERS; i++) {
@@ -1176,14 +1229,11 @@ TEST_F_TIMEOUT(stress, create_open_work_close_remove_cycles, 1500)
 TEST_F_TIMEOUT(stress, module_reload_with_instances_defined, 1200)
 {
 	unsigned int rounds = env_uint("STRESS_RELOADS", 100, 100000), r, i, n, refused = 0;
-	static const struct { const char *parent, *type; } set[3] = {
-		{ "sacc0", "sacc-1q" }, { "sacc1", "sacc-2q" }, { "sacc0", "sacc-4q" },
-	};
 	unsigned int left[3] = { 0 }, refcnt;
 	struct dma_buf *ctl, *src, *dst, *bufs[3];
 	struct inst *in[3];
-	char path[PATH_MAX], why[256];
-	struct mdev_budget now;
+	char path[PATH_MAX], dir[PATH_MAX], why[256];
+	struct budgets now;
 	struct qctx qc;
 	int64_t t0;
 	int ret;
@@ -1200,10 +1250,15 @@ TEST_F_TIMEOUT(stress, module_reload_with_instances_defined, 1200)
 	for (r = 0; r < rounds; r++) {
 		bool iommufd = have_iommufd() && (r / 4) % 2;
 
-		/* The instances of the last round went with the module. */
+		/*
+		 * The instances of the last round went with the module. One of each type,
+		 * one on each parent, the parents rotating: the open sacc-2q is on
+		 * sacc1, the PCI parent, sacc0 in turn.
+		 */
 		self->e.nr_inst = 0;
 		for (i = 0; i < 3; i++)
-			in[i] = inst_create(_metadata, &self->e, set[i].parent, set[i].type);
+			in[i] = inst_create(_metadata, &self->e, parents[(i + r) % NR_PARENTS],
+					    types[i]);
 		inst_open(_metadata, in[1], iommufd);
 		ASSERT_EQ(0, map_and_work(in[1], ctl, src, dst, r % 2, self->seed + r, why,
 					  sizeof(why))) TH_LOG("round %u: %s", r, why);
@@ -1242,15 +1297,21 @@ TEST_F_TIMEOUT(stress, module_reload_with_instances_defined, 1200)
 		EXPECT_FALSE(sacc_module_loaded());
 		for (i = 0; i < 3; i++)
 			EXPECT_FALSE(mdev_exists(in[i]->uuid)) TH_LOG("round %u", r);
-		EXPECT_NE(0, access(MDEV_BUS_CLASS "/sacc0", F_OK));
+		for (i = 0; i < NR_PARENTS; i++) {
+			snprintf(dir, sizeof(dir), MDEV_BUS_CLASS "/%s", parents[i]);
+			EXPECT_NE(0, access(dir, F_OK)) {
+				TH_LOG("round %u: %s is still a parent after the unload", r,
+				       parents[i]);
+			}
+		}
 		EXPECT_NE(0, access(SACC_CLASS, F_OK));
 
 		ret = sacc_module_load("");
 		ASSERT_EQ(0, ret) TH_LOG("round %u: loading %s: %s", r, path, strerror(-ret));
-		ret = mdev_budget_read(&now);
+		ret = budgets_read(&now);
 		ASSERT_EQ(0, ret) TH_LOG("round %u: reading the budgets: %s", r,
 					 strerror(-ret));
-		ASSERT_TRUE(mdev_budget_same(&self->before, &now, why, sizeof(why)))
+		ASSERT_TRUE(budgets_same(&self->before, &now, why, sizeof(why)))
 			TH_LOG("round %u, after the load: %s", r, why);
 		if (_metadata->exit_code == KSFT_FAIL)
 			break;
@@ -1295,8 +1356,10 @@ TEST_F_TIMEOUT(stress, remove_while_open_via_req_in_a_loop, 1200)
 	t0 = mono_ms();
 	for (r = 0; r < rounds; r++) {
 		self->e.nr_inst = 0;
-		in = inst_create(_metadata, &self->e, parents[r % 2], types[r / 2 % 3]);
-		inst_open(_metadata, in, have_iommufd() && (r / 6) % 2);
+		/* Every parent and type, on type1 and then on iommufd. */
+		in = inst_create(_metadata, &self->e, parents[r % NR_PARENTS],
+				 types[r / NR_PARENTS % NR_TYPES]);
+		inst_open(_metadata, in, have_iommufd() && (r / (NR_PARENTS * NR_TYPES)) % 2);
 		req = track_fd(_metadata, &self->e, vfio_irq_enable(&in->h,
 								    VFIO_PCI_REQ_IRQ_INDEX));
 		ASSERT_EQ(0, map_and_work(in, ctl, src, dst, 0, self->seed + r, why,
@@ -1504,11 +1567,14 @@ TEST_F_TIMEOUT(stress, sigkilled_user_then_instance_reused, 1200)
 	unsigned long delays = 0;
 	struct sacc_stats st;
 	char why[256], text[256];
-	struct inst *in;
+	struct inst *ins[NR_PARENTS], *in;
 	int sv[2], fd, tag, status;
+	unsigned int p;
 	int64_t t0;
 
-	in = inst_create(_metadata, &self->e, "sacc0", "sacc-2q");
+	/* A sacc-2q on each parent, the rounds going round them. */
+	for (p = 0; p < NR_PARENTS; p++)
+		ins[p] = inst_create(_metadata, &self->e, parents[p], "sacc-2q");
 	ctl = bufs[0] = buf_new(_metadata, &self->e, CTL_LEN);
 	src = bufs[1] = buf_new(_metadata, &self->e, PAGE);
 	dst = bufs[2] = buf_new(_metadata, &self->e, PAGE);
@@ -1517,6 +1583,7 @@ TEST_F_TIMEOUT(stress, sigkilled_user_then_instance_reused, 1200)
 		bool iommufd = have_iommufd() && (r & 1), during_setup = rnd(&rs) % 4 == 0;
 		unsigned int delay = during_setup ? rnd(&rs) % 150 : rnd(&rs) % 300;
 
+		in = ins[r % NR_PARENTS];
 		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
 		fflush(stdout);
 		fflush(stderr);
@@ -1571,10 +1638,12 @@ TEST_F_TIMEOUT(stress, sigkilled_user_then_instance_reused, 1200)
 		if (_metadata->exit_code == KSFT_FAIL)
 			break;
 	}
-	FIGURES("kill: %u users SIGKILLed in %.1f s, %u during their set-up, mean delay "
-		"%.0f ms", r, (mono_ms() - t0) / 1000.0, early,
+	FIGURES("kill: %u users SIGKILLed in %.1f s (round r on the instance of %s, %s, "
+		"%s by r %% 3), %u during their set-up, mean delay %.0f ms", r,
+		(mono_ms() - t0) / 1000.0, parents[0], parents[1], parents[2], early,
 		r ? (double)delays / r : 0.0);
-	ASSERT_EQ(0, mdev_remove(in->uuid));
+	for (p = 0; p < NR_PARENTS; p++)
+		ASSERT_EQ(0, mdev_remove(ins[p]->uuid)) TH_LOG("%s", parents[p]);
 	self->e.nr_inst = 0;
 	expect_budget_restored(_metadata, self, "after the kills");
 }
