@@ -977,6 +977,13 @@ static void mig_fuzz_every_byte_flip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, parse(test, fx, s, fx->len, 509), 0);
 }
 
+/* The stream's CRC is the standard CRC32C (docs/device-spec.md gives this vector). */
+static void mig_crc_known_vector(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sacc_mig_crc("123456789", 9), 0xe3069283);
+	KUNIT_EXPECT_EQ(test, sacc_mig_crc("", 0), 0);
+}
+
 /* The writer and parser refuse identities no function has. */
 static void mig_impossible_identity(struct kunit *test)
 {
@@ -1015,6 +1022,7 @@ static struct kunit_case sacc_mig_stream_cases[] = {
 	KUNIT_CASE(mig_fields_out_of_bounds),
 	KUNIT_CASE(mig_field_edit_accepted_when_valid),
 	KUNIT_CASE_SLOW(mig_fuzz_every_byte_flip),
+	KUNIT_CASE(mig_crc_known_vector),
 	KUNIT_CASE(mig_impossible_identity),
 	{}
 };
