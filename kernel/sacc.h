@@ -534,6 +534,7 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 			     const struct sacc_reg_desc *reg, unsigned int queue,
 			     u32 val);
 u32 sacc_regs_pending(const struct sacc_regs *regs);
+u32 sacc_regs_causes(unsigned int nr_queues);
 void sacc_regs_raise(struct sacc_regs *regs, u32 causes);
 
 /**

@@ -84,11 +84,17 @@ const struct sacc_reg_desc *sacc_regs_decode(const struct sacc_regs *regs,
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_regs_decode);
 
-/* Interrupt causes that exist on this function. */
-static u32 sacc_regs_causes(const struct sacc_regs *regs)
+/**
+ * sacc_regs_causes() - the interrupt causes that exist on a function
+ * @nr_queues: its queues, 1 to SACC_MAX_QUEUES
+ *
+ * Return: the SACC_INTR_* bits INTR_STATUS and INTR_MASK implement.
+ */
+u32 sacc_regs_causes(unsigned int nr_queues)
 {
-	return GENMASK(regs->nr_queues - 1, 0) | SACC_INTR_ERROR | SACC_INTR_TEST;
+	return GENMASK(nr_queues - 1, 0) | SACC_INTR_ERROR | SACC_INTR_TEST;
 }
+EXPORT_SYMBOL_IF_KUNIT(sacc_regs_causes);
 
 /*
  * The function stopped (CTRL.ENABLE cleared, fatal error): what a queue was doing
@@ -114,7 +120,7 @@ void sacc_regs_reset(struct sacc_regs *regs)
 	regs->ctrl = 0;
 	regs->fatal = false;
 	regs->intr_status = 0;
-	regs->intr_mask = sacc_regs_causes(regs);
+	regs->intr_mask = sacc_regs_causes(regs->nr_queues);
 	regs->scratch = 0;
 	for (q = 0; q < SACC_MAX_QUEUES; q++) {
 		gen = regs->q[q].gen;
@@ -162,7 +168,7 @@ EXPORT_SYMBOL_IF_KUNIT(sacc_regs_pending);
  */
 void sacc_regs_raise(struct sacc_regs *regs, u32 causes)
 {
-	regs->intr_status |= causes & sacc_regs_causes(regs);
+	regs->intr_status |= causes & sacc_regs_causes(regs->nr_queues);
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_regs_raise);
 
@@ -255,7 +261,7 @@ unsigned int sacc_regs_write(struct sacc_regs *regs,
 			     u32 val)
 {
 	struct sacc_queue_regs *q = &regs->q[queue];
-	u32 causes = sacc_regs_causes(regs);
+	u32 causes = sacc_regs_causes(regs->nr_queues);
 	unsigned int fx;
 
 	switch (reg->id) {
