@@ -91,9 +91,9 @@ group_free() {
 }
 refcnt() { cat /sys/module/sacc/refcnt; }
 
-bdf="$(basename "$(ls -d /sys/bus/pci/drivers/sacc/0000:* 2>/dev/null | head -1)")"
-if [ -z "$bdf" ]; then
-	nok "libvirt: no PCI function is bound to sacc's PCI driver (the VM's edu device)"
+. "$SACC_REPO/tests/lib/pci_parent.sh"
+if ! bdf="$(edu_parent)"; then
+	nok "libvirt: the VM's edu function is not bound to sacc's PCI driver"
 	tap_plan
 	exit 0
 fi

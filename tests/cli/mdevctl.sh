@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # VM suite for mdevctl-lite against real parents: sacc.ko (loaded by guest.sh with its
-# defaults: parent sacc0, 8 queues; sacc-1q/2q/4q) and the kernel's mtty sample, an
+# defaults: parent sacc0, 8 queues; sacc-1q/2q/4q), sacc's PCI parent (the VM's edu
+# function, the same capacity; its own section) and the kernel's mtty sample, an
 # independent parent driver (loaded here: the module, or $SACC_MTTY_KO that run.sh
 # builds for kernels without it; its tests SKIP if neither loads).
 # Prints TAP on stdout; the tool's messages go to stderr (the suite's log).
@@ -22,6 +23,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 tmp="$(mktemp -d)"
 . "$SACC_REPO/tests/lib/tap.sh"
+. "$SACC_REPO/tests/lib/pci_parent.sh"
 trap 'rm -rf "$tmp"; tap_ended_early' EXIT
 
 # run ARGS...: the tool, stdout into $out, stderr into $err (also to the log), status in $rc.
@@ -161,6 +163,36 @@ t "start -u of a definition starts it with the defined type" \
 for d in "$d1" "$d2" "$d3"; do "$tool" stop -u "$d"; "$tool" undefine -u "$d"; done
 t "stop and undefine leave no device and no definition" \
 	eval '[ "$(count_active sacc0)" -eq 0 ] && [ -z "$(ls /etc/mdevctl.d/sacc0)" ]'
+
+# --- the PCI parent ----------------------------------------------------------------
+# The same tool on sacc's PCI parent (the VM's edu function), named by its address as
+# libvirt, Nova and Proxmox name parents.
+if pci="$(edu_parent)"; then
+	run types -p "$pci"
+	t "types -p $pci lists the PCI parent's types with their available instances" \
+		has "$out" "$(printf '%s\n  sacc-1q\n    Available instances: 8\n    Device API: vfio-pci' "$pci")"
+	run start -p "$pci" -t sacc-2q
+	u="$out"
+	t "start -p $pci -t sacc-2q creates the device under the PCI function" \
+		test -d "/sys/bus/pci/devices/$pci/$u"
+	run list
+	t "list shows it as '<uuid> $pci sacc-2q manual'" test "$out" = "$u $pci sacc-2q manual"
+	run stop -u "$u"
+	t "stop removes it and gives the PCI parent its capacity back" \
+		eval '[ $rc -eq 0 ] && ! active "$u" && [ "$(avail "$pci" sacc-2q)" = 4 ]'
+	d1="$(new_uuid)"
+	run define -p "$pci" -t sacc-1q -u "$d1" --auto
+	t "define --auto on the PCI parent writes /etc/mdevctl.d/$pci/<uuid>" \
+		test -s "/etc/mdevctl.d/$pci/$d1"
+	run start-parent-mdevs "$pci"
+	t "start-parent-mdevs $pci starts its auto definition" eval '[ $rc -eq 0 ] && active "$d1"'
+	"$tool" stop -u "$d1"
+	"$tool" undefine -u "$d1"
+	t "stop and undefine leave the PCI parent no device and no definition" \
+		eval '[ "$(count_active "$pci")" -eq 0 ] && [ ! -e "/etc/mdevctl.d/$pci/$d1" ]'
+else
+	nok "the VM's edu function is bound to sacc's PCI driver (the PCI parent)"
+fi
 
 # --- admin scripts -----------------------------------------------------------------
 "$scripts/mdev-provision" --dry-run sacc0 sacc-1q 3 >"$tmp/dry"

@@ -9,11 +9,12 @@
 #      runs sacc-job selftest and bench, alpha verified jobs of every kind and bench,
 #      then reboots and does it again. The
 #      host's per-instance counters must match what the guest drivers counted.
-#   B. (beside alpha) a guest killed with SIGKILL in the middle of its work leaves an
-#      instance that the next guest, delta, uses normally; then that instance is
-#      removed while delta uses it: QEMU gets the REQ interrupt and unplugs it from
-#      the guest, the guest driver lets go, QEMU closes the device and the removal
-#      completes.
+#   B. (beside alpha) on an instance of the PCI parent (QEMU's edu function bound to
+#      sacc, as management stacks see parents), made after beta's is stopped: a guest
+#      killed with SIGKILL in the middle of its work leaves an instance that the next
+#      guest, delta, uses normally; then that instance is removed while delta uses it:
+#      QEMU gets the REQ interrupt and unplugs it from the guest, the guest driver lets
+#      go, QEMU closes the device and the removal completes.
 #   C. alpha's results over two boots; removing its instance after it exited, with
 #      mdevctl-lite.
 # Every guest's kernel must report nothing (no oops, WARN, panic) after its init
@@ -30,6 +31,7 @@ if [ -z "${SACC_KERNEL:-}" ] || [ ! -d /sys/class/mdev_bus/sacc0 ] || [ -z "${SA
 fi
 . "$SACC_REPO/tests/nested/l2.sh"
 . "$SACC_REPO/tests/lib/tap.sh"
+. "$SACC_REPO/tests/lib/pci_parent.sh"
 L2_DIR=/tmp/nested-sharing
 tool="$SACC_SUITE_BIN/mdevctl-lite-build/mdevctl-lite"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
@@ -40,7 +42,7 @@ finish() {
 	tap_ended_early
 	l2_cleanup
 	sleep 1
-	for u in ${u1:-} ${u2:-}; do
+	for u in ${u1:-} ${u2:-} ${u3:-}; do
 		[ -e "/sys/bus/mdev/devices/$u" ] && echo 1 >"/sys/bus/mdev/devices/$u/remove"
 	done
 	mkdir -p "$SACC_RUN/nested-sharing"
@@ -102,8 +104,19 @@ eq "host counter ops of beta's instance = descriptors beta's driver completed" \
 eq "host counter bytes of beta's instance = bytes beta's driver counted" \
 	"$(host_stat "$u2" bytes)" "$(l2_info beta 1 bytes)"
 
-# --- B. (while alpha goes on) SIGKILL, then reuse; removal of an instance in use ---
-L2_CPU=1 l2_start gamma "$u2" soak 1 3
+t "mdevctl-lite stop removes beta's instance after its guest exited" "$tool" stop -u "$u2"
+
+# --- B. (while alpha goes on) on the PCI parent: SIGKILL, then reuse; removal of an
+# instance in use ---
+if pci="$(edu_parent)"; then
+	u3="$("$tool" start -p "$pci" -t sacc-1q)"
+	t "mdevctl-lite starts a sacc-1q instance on the PCI parent $pci for guests gamma and delta" \
+		test -d "/sys/bus/pci/devices/$pci/${u3:-none}"
+else
+	nok "the VM's edu function is bound to sacc's PCI driver (the PCI parent for gamma and delta)"
+	u3=""
+fi
+L2_CPU=1 l2_start gamma "$u3" soak 1 3
 # busy UUID BASE: the instance's operations counter goes above BASE.
 busy() {
 	local i=0
@@ -116,9 +129,9 @@ busy() {
 }
 if l2_wait_file gamma boot-1/soaking; then
 	# The counters restarted when gamma's QEMU opened the device: they are gamma's.
-	base="$(host_stat "$u2" ops)"
+	base="$(host_stat "$u3" ops)"
 	t "guest gamma is working on its instance (operations counted by the host go up from $base)" \
-		busy "$u2" "$base"
+		busy "$u3" "$base"
 else
 	nok "guest gamma started its workload"
 fi
@@ -126,22 +139,22 @@ t "SIGKILL reaches guest gamma's QEMU while it runs" l2_kill gamma
 l2_wait gamma 30
 t "SIGKILL ends guest gamma's QEMU" \
 	bash -c "[ \"\$(cat '$L2_DIR/gamma/status')\" -ne 0 ] && ! grep -q 'still running' '$L2_DIR/gamma/qemu.log'"
-t "the killed guest's instance is still there" test -d "/sys/bus/mdev/devices/$u2"
+t "the killed guest's instance is still there" test -d "/sys/bus/mdev/devices/$u3"
 # unpinned UUID: the instance's pinned pages drop to 0 (at the last close) within 10 s.
 unpinned() {
 	local i=0
 	while [ "$(host_stat "$1" pinned_pages)" != 0 ] && [ "$i" -lt 10 ]; do sleep 1; i=$((i + 1)); done
 	[ "$(host_stat "$1" pinned_pages)" = 0 ]
 }
-t "the killed guest's instance has no pages pinned any more" unpinned "$u2"
+t "the killed guest's instance has no pages pinned any more" unpinned "$u3"
 
 # delta reuses it, then keeps working until the instance is taken away.
-L2_CPU=1 l2_start delta "$u2" ops,wait-gone 1
+L2_CPU=1 l2_start delta "$u3" ops,wait-gone 1
 if l2_wait_file delta boot-1/waiting; then
 	t "guest delta: verified jobs of every kind pass on the instance the killed guest left" \
 		guest_passed delta 1 ops
 	sleep 3
-	( echo 1 >"/sys/bus/mdev/devices/$u2/remove" ) 2>"$L2_DIR/remove.err" &
+	( echo 1 >"/sys/bus/mdev/devices/$u3/remove" ) 2>"$L2_DIR/remove.err" &
 	rpid=$!
 	i=0
 	while kill -0 "$rpid" 2>/dev/null && [ "$i" -lt 180 ]; do sleep 1; i=$((i + 1)); done
@@ -152,7 +165,7 @@ if l2_wait_file delta boot-1/waiting; then
 		rc=$?
 		eq "removing the instance while guest delta uses it completes once QEMU lets go (${i} s)" "$rc" 0
 	fi
-	t "the removed instance is gone from sysfs" test ! -e "/sys/bus/mdev/devices/$u2"
+	t "the removed instance is gone from sysfs" test ! -e "/sys/bus/mdev/devices/$u3"
 	l2_wait delta 120
 	eq "guest delta: the driver saw the device unplugged, and every job before was correct" \
 		"$(l2_rc delta 1 wait-gone)" 0
