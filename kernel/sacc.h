@@ -609,6 +609,24 @@ struct sacc_queue {
 	struct sacc_job job;
 };
 
+struct sacc_mig_file;
+
+/**
+ * struct sacc_mig - an instance's migration state (sacc_mig.c)
+ * @lock: protects @state, @saving and @resuming; taken outside the instance's
+ *        lock and outside a data file's lock
+ * @state: the VFIO device state
+ * @saving: the data file of STOP_COPY, or NULL
+ * @resuming: the data file of RESUMING, or NULL
+ */
+struct sacc_mig {
+	/* see @lock above */
+	struct mutex lock;
+	enum vfio_device_mig_state state;
+	struct sacc_mig_file *saving;
+	struct sacc_mig_file *resuming;
+};
+
 /**
  * struct sacc_mdev_stats - an instance's counters (debugfs "stats")
  * @ops: descriptors completed OK, batch elements included
@@ -646,6 +664,7 @@ struct sacc_mdev_stats {
  * @stats: counters (@lock)
  * @dma: the shadow DMA translation cache, used while @open
  * @debugfs: the instance's debugfs directory
+ * @mig: migration state
  */
 struct sacc_mdev {
 	struct vfio_device vdev;
@@ -667,6 +686,7 @@ struct sacc_mdev {
 	struct sacc_mdev_stats stats;
 	struct sacc_dma dma;
 	struct dentry *debugfs;
+	struct sacc_mig mig;
 };
 
 /*
@@ -724,5 +744,12 @@ extern unsigned int sacc_param_max_pinned_pages;
 
 /* sacc_mdev.c */
 extern struct mdev_driver sacc_mdev_driver;
+void sacc_mdev_reset(struct sacc_mdev *smdev, bool config);
+
+/* sacc_mig.c */
+void sacc_mig_init(struct sacc_mdev *smdev);
+void sacc_mig_destroy(struct sacc_mdev *smdev);
+void sacc_mig_reset(struct sacc_mdev *smdev);
+void sacc_mig_close(struct sacc_mdev *smdev);
 
 #endif /* SACC_H */
