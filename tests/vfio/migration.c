@@ -574,6 +574,16 @@ TEST_F_TIMEOUT(mig, hand_over_mid_workload_to_another_parent, 240)
 			TH_LOG("S's queue %u moved after the hand-over", q);
 	}
 	EXPECT_EQ(0, eventfd_wait(sfd, QUIET_MS)) TH_LOG("S interrupted after the hand-over");
+	if (debugfs_supported()) {
+		struct sacc_stats ss, ds;
+
+		/* Each descriptor ran to its end exactly once, on S or on D. */
+		stats(_metadata, s, &ss);
+		stats(_metadata, d, &ds);
+		EXPECT_EQ(NR_COPY + NR_CRC, ss.ops + ds.ops)
+			TH_LOG("%" PRIu64 " completions on S, %" PRIu64 " on D", ss.ops, ds.ops);
+		EXPECT_EQ(0, ss.faults + ds.faults);
+	}
 	EXPECT_EQ(0x5ac0ffee, rd(_metadata, d, SACC_REG_SCRATCH));
 	munmap(smem, slen);
 	munmap(dmem, dlen);
