@@ -470,7 +470,10 @@ static struct file *sacc_mig_set_state(struct vfio_device *vdev,
 	int ret;
 
 	mutex_lock(&mig->lock);
-	while (new_state != mig->state) {
+	/* vfio_mig_get_next_state() warns on ERROR: only a reset leaves it. */
+	if (new_state != mig->state && mig->state == VFIO_DEVICE_STATE_ERROR)
+		res = ERR_PTR(-EINVAL);
+	while (!res && new_state != mig->state) {
 		ret = vfio_mig_get_next_state(vdev, mig->state, new_state, &next);
 		if (ret) {
 			res = ERR_PTR(ret);

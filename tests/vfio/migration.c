@@ -276,6 +276,7 @@ static void work_setup(struct __test_metadata *_metadata, struct env *e, struct 
 	w->dst = buf_at(_metadata, e, in, NR_COPY * COPY_LEN, DST_IOVA, true);
 	for (i = 0; i < 2; i++)
 		qctx_init(_metadata, e, &w->qc[i], in, i, 64, 0);
+	wr(_metadata, in, SACC_REG_INTR_MASK, 0);	/* every cause interrupts */
 }
 
 /* Queue 0: NR_COPY copies; queue 1: NR_CRC CRCs with FLAG_INTR. */
