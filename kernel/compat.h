@@ -160,4 +160,14 @@ free_caps:
 }
 #endif
 
+/*
+ * struct vfio_migration_ops.migration_get_data_size (VFIO_DEVICE_FEATURE_MIG_DATA_SIZE)
+ * came with 6.3; Debian's 6.1 has only set_state and get_state.
+ */
+#if !SACC_KERNEL_BEFORE(6, 3)
+#define SACC_MIG_DATA_SIZE_OP	.migration_get_data_size = sacc_mig_get_data_size,
+#else
+#define SACC_MIG_DATA_SIZE_OP
+#endif
+
 #endif /* SACC_COMPAT_H */

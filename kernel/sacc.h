@@ -547,6 +547,7 @@ void sacc_regs_raise(struct sacc_regs *regs, u32 causes);
  * @req: eventfd signalled when the host asks the user to release the device
  * @intx_masked: INTx was signalled and waits for the user's unmask
  * @msi_sent: pending causes already announced by an MSI (edge detection)
+ * @stopped: deliver nothing (migration: STOP and after), sacc_irq_stop()
  */
 struct sacc_irq {
 	int mode;
@@ -556,6 +557,7 @@ struct sacc_irq {
 	struct eventfd_ctx *req;
 	bool intx_masked;
 	u32 msi_sent;
+	bool stopped;
 };
 
 struct sacc_mdev;
@@ -574,6 +576,10 @@ struct sacc_mdev;
  * @coalesce_timer: USECS after the first counted completion of a round, queues
  *                  @coalesce_work (it cannot take the instance lock itself)
  * @coalesce_work: raises the cause if the round is still the timer's
+ * @timer_saved: @coalesce_timer was cancelled for a migration stop (or comes from
+ *               a migration stream) and is to be started again with
+ *               @timer_left_ns left (instance lock)
+ * @timer_left_ns: see @timer_saved
  * @job_active: @job holds a paused descriptor; this and the next five belong to
  *              the thread that runs the queue
  * @job_gen: the queue generation @job was fetched under
@@ -593,12 +599,32 @@ struct sacc_queue {
 	u32 timer_round;
 	struct hrtimer coalesce_timer;
 	struct work_struct coalesce_work;
+	bool timer_saved;
+	u64 timer_left_ns;
 	bool job_active;
 	u32 job_gen;
 	u32 job_era;
 	u32 job_head;
 	u32 job_size;
 	struct sacc_job job;
+};
+
+struct sacc_mig_file;
+
+/**
+ * struct sacc_mig - an instance's migration state (sacc_mig.c)
+ * @lock: protects @state, @saving and @resuming; taken outside the instance's
+ *        lock and outside a data file's lock
+ * @state: the VFIO device state
+ * @saving: the data file of STOP_COPY, or NULL
+ * @resuming: the data file of RESUMING, or NULL
+ */
+struct sacc_mig {
+	/* see @lock above */
+	struct mutex lock;
+	enum vfio_device_mig_state state;
+	struct sacc_mig_file *saving;
+	struct sacc_mig_file *resuming;
 };
 
 /**
@@ -630,12 +656,15 @@ struct sacc_mdev_stats {
  * @regs: the register window
  * @irq: interrupt wiring
  * @open: a user has the device open: the engine may run its queues (@lock)
+ * @frozen: stopped for migration: the engine runs none of its queues (@lock;
+ *          sacc_engine_freeze())
  * @vtime: service received for its weight (parent's engine lock; sacc_engine.c)
  * @nr_busy: its queues queued or running (parent's engine lock)
  * @queues: the engine's view of the queues
  * @stats: counters (@lock)
  * @dma: the shadow DMA translation cache, used while @open
  * @debugfs: the instance's debugfs directory
+ * @mig: migration state
  */
 struct sacc_mdev {
 	struct vfio_device vdev;
@@ -650,12 +679,14 @@ struct sacc_mdev {
 	struct sacc_regs regs;
 	struct sacc_irq irq;
 	bool open;
+	bool frozen;
 	u64 vtime;
 	unsigned int nr_busy;
 	struct sacc_queue queues[SACC_MAX_QUEUES];
 	struct sacc_mdev_stats stats;
 	struct sacc_dma dma;
 	struct dentry *debugfs;
+	struct sacc_mig mig;
 };
 
 /*
@@ -671,6 +702,8 @@ struct sacc_mdev {
 void sacc_irq_init(struct sacc_irq *irq);
 void sacc_irq_update(struct sacc_mdev *smdev);
 void sacc_irq_fatal(struct sacc_mdev *smdev);
+void sacc_irq_stop(struct sacc_mdev *smdev);
+void sacc_irq_start(struct sacc_mdev *smdev);
 bool sacc_irq_request(struct sacc_mdev *smdev);
 int sacc_irq_info(struct vfio_irq_info *info);
 int sacc_irq_set(struct sacc_mdev *smdev, struct vfio_irq_set *hdr, void *data);
@@ -694,6 +727,10 @@ void sacc_engine_quiesce_stopped(struct sacc_mdev *smdev);
 void sacc_queues_init(struct sacc_mdev *smdev);
 void sacc_queues_stop_timers(struct sacc_mdev *smdev);
 void sacc_queues_flush_coalesced(struct sacc_mdev *smdev);
+void sacc_engine_freeze(struct sacc_mdev *smdev);
+void sacc_engine_thaw(struct sacc_mdev *smdev);
+void sacc_queues_save_timers(struct sacc_mdev *smdev);
+void sacc_queues_restore_timers(struct sacc_mdev *smdev);
 
 /* sacc_debugfs.c */
 void sacc_debugfs_init(void);
@@ -707,5 +744,12 @@ extern unsigned int sacc_param_max_pinned_pages;
 
 /* sacc_mdev.c */
 extern struct mdev_driver sacc_mdev_driver;
+void sacc_mdev_reset(struct sacc_mdev *smdev, bool config);
+
+/* sacc_mig.c */
+void sacc_mig_init(struct sacc_mdev *smdev);
+void sacc_mig_destroy(struct sacc_mdev *smdev);
+void sacc_mig_reset(struct sacc_mdev *smdev);
+void sacc_mig_close(struct sacc_mdev *smdev);
 
 #endif /* SACC_H */

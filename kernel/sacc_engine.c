@@ -23,6 +23,10 @@
  * under an older one stops at its next step; its era changes only when it is
  * enabled or reset, and the result of a descriptor of an older era is dropped
  * (one that completes in its own era while the queue stops still moves Q_HEAD).
+ *
+ * For migration an instance is frozen (sacc_engine_freeze()): its queues keep
+ * their registers and their paused descriptor's checkpoint, but none runs until
+ * the thaw, which puts them back in line as a doorbell would.
  */
 #include <kunit/visibility.h>
 #include <linux/kthread.h>
@@ -51,11 +55,17 @@ static bool sacc_queue_live(struct sacc_mdev *smdev, unsigned int q)
 	       (regs->q[q].ctrl & SACC_Q_CTRL_ENABLE) && !regs->q[q].error;
 }
 
-/* The queue may go on and has work. */
+/*
+ * The queue may go on and has work, and the instance is not frozen for migration
+ * (sacc_engine_freeze()): a frozen instance's queues are neither put on the run list
+ * (doorbell, sacc_engine_kick()) nor kept there (sacc_engine_quiesce(), the end of a
+ * turn).
+ */
 static bool sacc_queue_runnable(struct sacc_mdev *smdev, unsigned int q)
 {
 	lockdep_assert_held(&smdev->lock);
-	return sacc_queue_live(smdev, q) && smdev->regs.q[q].head != smdev->regs.q[q].tail;
+	return !smdev->frozen && sacc_queue_live(smdev, q) &&
+	       smdev->regs.q[q].head != smdev->regs.q[q].tail;
 }
 
 /**
@@ -162,6 +172,51 @@ void sacc_engine_quiesce_stopped(struct sacc_mdev *smdev)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(sacc_engine_quiesce_stopped);
+
+/**
+ * sacc_engine_freeze() - stop the instance's queues at a step boundary, keeping
+ * each one's checkpoint (migration: RUNNING to RUNNING_P2P)
+ * @smdev: the instance; its lock must not be held (this sleeps)
+ *
+ * Once this returns no engine runs a queue of the instance, and none will until
+ * sacc_engine_thaw(): a descriptor in execution stopped between two steps with its
+ * checkpoint in &sacc_queue.job (&sacc_queue.job_active stays set). Doorbells and
+ * other register writes are still accepted; they only change the registers. The
+ * wait is for &sacc_queue.running alone (not for a generation change, which the
+ * user can cause at will): a frozen queue cannot start again, so it ends within one
+ * step.
+ */
+void sacc_engine_freeze(struct sacc_mdev *smdev)
+{
+	struct sacc_engine *e = &smdev->parent->engine;
+	unsigned int q;
+
+	spin_lock(&smdev->lock);
+	smdev->frozen = true;
+	spin_unlock(&smdev->lock);
+	sacc_engine_quiesce(smdev);	/* off the run list */
+	for (q = 0; q < SACC_MAX_QUEUES; q++)
+		wait_event(e->idle, !READ_ONCE(smdev->queues[q].running));
+	/* As in sacc_engine_quiesce(): the threads are done with the instance. */
+	spin_lock(&smdev->lock);
+	spin_unlock(&smdev->lock);
+}
+
+/**
+ * sacc_engine_thaw() - let the queues of a frozen instance run again
+ * @smdev: the instance; its lock must not be held
+ *
+ * A queue with a paused descriptor has Q_HEAD != Q_TAIL, so it goes back on the run
+ * list and resumes from its checkpoint, unless the queue was disabled or reset
+ * meanwhile (its generation changed: the checkpoint is dropped).
+ */
+void sacc_engine_thaw(struct sacc_mdev *smdev)
+{
+	spin_lock(&smdev->lock);
+	smdev->frozen = false;
+	sacc_engine_kick(smdev);
+	spin_unlock(&smdev->lock);
+}
 
 /*
  * Raise the queue's cause for the completions counted (instance lock held): the
@@ -270,7 +325,8 @@ static enum hrtimer_restart sacc_coalesce_timeout(struct hrtimer *timer)
 /*
  * Between two steps of a descriptor: stop when the queue was disabled, reset or
  * closed, or the engine is stopping. The descriptor is then abandoned: its record
- * is not written and Q_HEAD stays on it.
+ * is not written and Q_HEAD stays on it. When the instance is frozen for migration
+ * it pauses instead, and goes on from its checkpoint after the thaw.
  */
 static bool sacc_queue_pause(struct sacc_exec *x)
 {
@@ -278,12 +334,17 @@ static bool sacc_queue_pause(struct sacc_exec *x)
 	struct sacc_mdev *smdev = queue->smdev;
 	bool stop;
 
+	bool frozen;
+
 	spin_lock(&smdev->lock);
 	stop = !sacc_queue_live(smdev, queue->index) ||
 	       smdev->regs.q[queue->index].gen != queue->job_gen;
+	frozen = smdev->frozen;
 	spin_unlock(&smdev->lock);
 	if (stop || kthread_should_stop())
 		queue->job_active = false;
+	else if (frozen)
+		return true;	/* paused: the checkpoint stays (sacc_engine_freeze()) */
 	return !queue->job_active;
 }
 
@@ -364,6 +425,10 @@ static void sacc_queue_run(struct sacc_queue *queue, struct sacc_exec *x)
 		spin_lock(&smdev->lock);
 		if (queue->job_active && qr->gen != queue->job_gen)
 			queue->job_active = false;	/* disabled or reset meanwhile */
+		if (smdev->frozen) {	/* the checkpoint stays for the thaw */
+			spin_unlock(&smdev->lock);
+			return;
+		}
 		if (!sacc_queue_runnable(smdev, queue->index)) {
 			queue->job_active = false;
 			spin_unlock(&smdev->lock);
@@ -598,4 +663,66 @@ void sacc_queues_stop_timers(struct sacc_mdev *smdev)
 		hrtimer_cancel(&smdev->queues[q].coalesce_timer);
 		cancel_work_sync(&smdev->queues[q].coalesce_work);
 	}
+}
+
+/**
+ * sacc_queues_save_timers() - cancel the coalescing timers of an instance whose
+ * interrupts are stopped, remembering the time each had left
+ * @smdev: the instance; its lock must not be held (this waits for the timers)
+ *
+ * Only a timer of the current round (&sacc_queue.timer_round ==
+ * &sacc_queue.coalesce_round, completions counted) is remembered, in
+ * &sacc_queue.timer_left_ns; sacc_queues_restore_timers() starts it again.
+ */
+void sacc_queues_save_timers(struct sacc_mdev *smdev)
+{
+	unsigned int q;
+	s64 left;
+
+	spin_lock(&smdev->lock);
+	for (q = 0; q < SACC_MAX_QUEUES; q++) {
+		struct sacc_queue *queue = &smdev->queues[q];
+
+		queue->timer_saved = queue->coalesced &&
+				     queue->timer_round == queue->coalesce_round;
+		left = ktime_to_ns(hrtimer_get_remaining(&queue->coalesce_timer));
+		queue->timer_left_ns = queue->timer_saved ? max_t(s64, left, 0) : 0;
+	}
+	spin_unlock(&smdev->lock);
+	/* A timer that fired meanwhile raised its cause: its round is over. */
+	sacc_queues_stop_timers(smdev);
+}
+
+/**
+ * sacc_queues_restore_timers() - start again the timers sacc_queues_save_timers()
+ * (or a migration stream) left, with the time they had left
+ * @smdev: the instance, with @smdev->lock held
+ *
+ * A timer whose round ended meanwhile (a reset) is forgotten; one with no time left
+ * raises its cause at once.
+ */
+void sacc_queues_restore_timers(struct sacc_mdev *smdev)
+{
+	bool raised = false;
+	unsigned int q;
+
+	lockdep_assert_held(&smdev->lock);
+	for (q = 0; q < SACC_MAX_QUEUES; q++) {
+		struct sacc_queue *queue = &smdev->queues[q];
+
+		if (!queue->timer_saved)
+			continue;
+		queue->timer_saved = false;
+		if (!queue->coalesced || queue->timer_round != queue->coalesce_round)
+			continue;
+		if (!queue->timer_left_ns) {
+			sacc_queue_raise(smdev, queue);
+			raised = true;
+			continue;
+		}
+		hrtimer_start(&queue->coalesce_timer, ns_to_ktime(queue->timer_left_ns),
+			      HRTIMER_MODE_REL);
+	}
+	if (raised)
+		sacc_irq_update(smdev);
 }

@@ -39,6 +39,8 @@ void sacc_irq_update(struct sacc_mdev *smdev)
 	bool asserted = pending && !sacc_cfg_intx_disabled(&smdev->cfg);
 
 	lockdep_assert_held(&smdev->lock);
+	if (irq->stopped)
+		return;		/* delivered by sacc_irq_start() */
 	if (irq->mode == VFIO_PCI_MSI_IRQ_INDEX) {
 		if (pending & ~irq->msi_sent)
 			eventfd_signal(irq->msi);
@@ -55,13 +57,43 @@ void sacc_irq_update(struct sacc_mdev *smdev)
 }
 
 /**
+ * sacc_irq_stop() - deliver nothing until sacc_irq_start() (migration: STOP)
+ * @smdev: the instance, with @smdev->lock held
+ *
+ * The register state goes on changing (a cause raised now stays pending); only the
+ * eventfds and the INTx status bit of the configuration space stay as they are.
+ */
+void sacc_irq_stop(struct sacc_mdev *smdev)
+{
+	lockdep_assert_held(&smdev->lock);
+	smdev->irq.stopped = true;
+}
+
+/**
+ * sacc_irq_start() - deliver again, and at once every pending unmasked cause
+ * @smdev: the instance, with @smdev->lock held
+ *
+ * The edge and automask state is forgotten: a cause announced before the stop is
+ * announced again (at most one duplicate interrupt), so that none is lost, also on
+ * a destination, whose edge state did not travel.
+ */
+void sacc_irq_start(struct sacc_mdev *smdev)
+{
+	lockdep_assert_held(&smdev->lock);
+	smdev->irq.stopped = false;
+	smdev->irq.msi_sent = 0;
+	smdev->irq.intx_masked = false;
+	sacc_irq_update(smdev);
+}
+
+/**
  * sacc_irq_fatal() - tell the user the function hit a fatal error
  * @smdev: the instance, with @smdev->lock held
  */
 void sacc_irq_fatal(struct sacc_mdev *smdev)
 {
 	lockdep_assert_held(&smdev->lock);
-	if (smdev->irq.err)
+	if (smdev->irq.err && !smdev->irq.stopped)
 		eventfd_signal(smdev->irq.err);
 }
 

@@ -49,6 +49,7 @@ static int sacc_mdev_init_dev(struct vfio_device *vdev)
 	sacc_queues_init(smdev);
 	sacc_dma_init(&smdev->dma, &sacc_vfio_dma_ops, vdev);
 	smdev->dma.use_cache = &sacc_param_dma_cache;
+	sacc_mig_init(smdev);
 	return 0;
 }
 
@@ -56,6 +57,7 @@ static void sacc_mdev_release_dev(struct vfio_device *vdev)
 {
 	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
 
+	sacc_mig_destroy(smdev);
 	sacc_type_give(smdev->parent, smdev->type);
 	sacc_parent_put(smdev->parent);
 }
@@ -71,13 +73,17 @@ static void sacc_mdev_reset_queues(struct sacc_mdev *smdev)
 	}
 }
 
-/*
- * Reset the function: registers, pending interrupts, device memory and the DMA
- * shadow, and with @config also the configuration space (VFIO_DEVICE_RESET). The
- * registers go first, so that the engine fetches nothing more; then it is waited
- * for, so that no descriptor of before the reset still runs when this returns.
+/**
+ * sacc_mdev_reset() - reset the function
+ * @smdev: the instance, open; its lock must not be held (this sleeps)
+ * @config: also the configuration space (VFIO_DEVICE_RESET, migration's RESUMING)
+ *
+ * Registers, pending interrupts, device memory and the DMA shadow. The registers
+ * go first, so that the engine fetches nothing more; then it is waited for, so
+ * that no descriptor of before the reset still runs when this returns. The
+ * migration state is left alone (sacc_mig_reset() leaves it).
  */
-static void sacc_mdev_reset(struct sacc_mdev *smdev, bool config)
+void sacc_mdev_reset(struct sacc_mdev *smdev, bool config)
 {
 	spin_lock(&smdev->lock);
 	sacc_regs_reset(&smdev->regs);
@@ -122,6 +128,7 @@ static void sacc_mdev_close_device(struct vfio_device *vdev)
 {
 	struct sacc_mdev *smdev = to_sacc_mdev(vdev);
 
+	sacc_mig_close(smdev);
 	spin_lock(&smdev->lock);
 	smdev->open = false;
 	spin_unlock(&smdev->lock);
@@ -399,7 +406,7 @@ static long sacc_mdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return sacc_ioctl_set_irqs(smdev, uarg);
 	case VFIO_DEVICE_RESET:
-		sacc_mdev_reset(smdev, true);
+		sacc_mig_reset(smdev);	/* cannot fail: QEMU aborts if it does */
 		return 0;
 	}
 	return -ENOTTY;

@@ -73,7 +73,7 @@ if ! timed "dependencies (apt-get)" "$here/vm/deps.sh"; then
 	exit 1
 fi
 
-vm_suites="${SUITE:-lifecycle lifecycle@pci device engine hostile fuzz descfuzz faults stress engine@pci device@pci hostile@pci pci-parent cli-mdevctl cli-libvirt cli-libvirt-backports nested-sharing}"
+vm_suites="${SUITE:-lifecycle lifecycle@pci device engine hostile fuzz descfuzz faults stress engine@pci device@pci hostile@pci pci-parent migration cli-mdevctl cli-libvirt cli-libvirt-backports nested-sharing}"
 # Bounds for make test (make soak runs them at their own defaults, the fuzzers at 10^7
 # operations): the hostile suite's storms (its own default is 1000 rounds),
 # the fuzzers' operations (FUZZ_OPS per variant, DESCFUZZ_OPS descriptors per pass;

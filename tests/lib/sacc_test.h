@@ -3,7 +3,7 @@
  * Helpers for the VM suites: sysfs and mdev lifecycle (mdev_sysfs.c), opening an
  * instance through VFIO, by the type1 container or by iommufd (vfio_client.c),
  * region, register and configuration-space access (vfio_regs.c), interrupts
- * (vfio_irq.c), DMA mappings, buffers, queues and engine statistics
+ * (vfio_irq.c), migration (vfio_mig.c), DMA mappings, buffers, queues and engine statistics
  * (vfio_dma.c), the kernel's fault injection (fault_inject.c), CPU references for
  * what the engine computes (cpu_ref.c), a clock, bounds from the environment and a
  * child process's messages (sacc_proc.c), and loading and unloading sacc.ko
@@ -258,6 +258,35 @@ int vfio_intx_unmask(const struct vfio_handle *h);
  * 1 fired, 0 timed out, or -errno.
  */
 int eventfd_wait(int fd, int timeout_ms);
+
+/* vfio_mig.c: VFIO migration (uAPI v2) */
+
+/* Older uapi headers (before 6.3) lack the data size feature. */
+#ifndef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
+#define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
+struct vfio_device_feature_mig_data_size {
+	__aligned_u64 stop_copy_length;
+};
+#endif
+
+/* VFIO_DEVICE_FEATURE_MIGRATION: the device's VFIO_MIGRATION_* flags. */
+int vfio_mig_flags(const struct vfio_handle *h, uint64_t *flags);
+/*
+ * SET VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE to @state; *@data_fd (if not NULL) gets
+ * the data fd the kernel returned, or -1 (without @data_fd, one is closed).
+ */
+int vfio_mig_set_state(const struct vfio_handle *h, uint32_t state, int *data_fd);
+/* GET VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE. */
+int vfio_mig_get_state(const struct vfio_handle *h, uint32_t *state);
+/* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: the STOP_COPY stream's length. */
+int vfio_mig_data_size(const struct vfio_handle *h, uint64_t *bytes);
+/*
+ * Read a data fd to EOF in reads of @chunk bytes into *@out (malloc()ed, the caller
+ * frees it): the length, or -errno (nothing to free).
+ */
+ssize_t vfio_mig_read_all(int fd, uint8_t **out, size_t chunk);
+/* Write @len bytes to a data fd in writes of at most @chunk: @len or -errno. */
+ssize_t vfio_mig_write_all(int fd, const uint8_t *buf, size_t len, size_t chunk);
 
 /* vfio_dma.c: DMA mappings, buffers, queues and engine statistics */
 #define DMA_PAGE	4096ul
